@@ -1,0 +1,1 @@
+"""Duban (督办): a plan-driven supervision ledger."""

@@ -1,0 +1,330 @@
+"""Repaired text → ``PlanDoc``: title, basis, sections, objectives and tasks with their fields."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from duban.plandoc.deadlines import parse_deadline
+from duban.plandoc.fields import FIRST_IS_LEAD, Field, document_numbers, mark_roles
+from duban.plandoc.model import Document, PlanDoc, Section, Span, Target, Task
+from duban.plandoc.outline import Item, Outline, build_outline, match_number
+from duban.plandoc.prose import ProseTask, find_tasks
+from duban.plandoc.repair import NUMBERED, Cell, Grid, Line, Repaired, repair
+from duban.plandoc.tables import RowTask, TableReader
+from duban.plandoc.targets import extract_targets
+from duban.plandoc.units import split_units
+
+_PLAN_WORDS = re.compile(r"方案|分工|清单|要点|计划|台账|任务|措施|意见|细则")
+_OBJECTIVE_HEADING = re.compile(r"目标")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
+
+
+def parse_document(doc: Document) -> PlanDoc:
+    """Structure a read document into a plan; pure and deterministic."""
+    rep = repair(doc)
+    lines = [b for b in rep.blocks if isinstance(b, Line)]
+    outline = build_outline(lines)
+    title, title_span = find_title(outline.preamble or lines[:5])
+    scope = default_scope(title)
+    first_is_lead = bool(FIRST_IS_LEAD.search(rep.text))
+    tasks = _prose_tasks(outline, scope, first_is_lead) + _table_tasks(
+        rep, outline, scope, first_is_lead
+    )
+    tasks.sort(key=lambda t: t.spans["number"][0] if t.spans.get("number") else t.spans["text"][0])
+    _unique_numbers(tasks)
+    basis = _basis(outline)
+    plan = PlanDoc(
+        title=title,
+        basis=[b for b, _ in basis],
+        sections=_sections(outline, rep),
+        objectives=_objectives(outline, tasks, scope),
+        tasks=tasks,
+        text=rep.text,
+        format=doc.format,
+        encoding=doc.encoding,
+    )
+    plan.spans = {"title": title_span, "basis": [s for _, s in basis]}
+    if not tasks:
+        plan.warnings.append("未找到带责任单位的任务：请检查文件是否为任务分工方案")
+    return plan
+
+
+# --- title, scope, basis, sections ---------------------------------------------------------------
+
+
+def find_title(lines: list[Line]) -> tuple[str, Span | None]:
+    """The plan's title: the first title-like line naming a plan, after any 附件 marker."""
+    candidates: list[Line] = []
+    for line in lines:
+        text = line.text
+        if re.match(r"^附件\s*\d*[：:]?$", text):
+            candidates = []  # a covering notice precedes the plan itself
+            continue
+        if _title_like(text):
+            candidates.append(line)
+    if not candidates:
+        return "", None
+    best = next((c for c in candidates if _PLAN_WORDS.search(c.text)), candidates[0])
+    return re.sub(r"\s+", "", best.text), (best.start, best.end)
+
+
+def _title_like(text: str) -> bool:
+    if len(text) > 80 or re.search(r"[。；：，]", text):
+        return False
+    return not re.fullmatch(r".{0,12}〔\d{4}〕\s*\d+\s*号|\d{4}年\d{1,2}月\d{1,2}日|.*文件", text)
+
+
+def default_scope(title: str) -> str:
+    """全市 / 全区 / 全县 / 全省: the whole territory of the body that issued the plan."""
+    head = re.split(r"贯彻|关于|落实|《", title, maxsplit=1)[0] or title[:10]
+    for marker, scope in (("自治区", "全区"), ("省", "全省"), ("州", "全州"), ("盟", "全盟")):
+        if marker in head:
+            return scope
+    for marker, scope in (("市", "全市"), ("县", "全县"), ("旗", "全旗"), ("区", "全区")):
+        if marker in head:
+            return scope
+    return "全市"
+
+
+def _basis(outline: Outline) -> list[tuple[str, Span]]:
+    """Document numbers cited before the first heading (where a plan states its basis)."""
+    found: list[tuple[str, Span]] = []
+    lines = list(outline.preamble)
+    if outline.roots:
+        lines += outline.roots[0].lines[1:2]
+    for line in lines:
+        if re.fullmatch(r".{0,12}〔\d{4}〕\s*\d+\s*号", line.text):
+            continue  # the plan's own number in its header
+        for number, span in document_numbers(line.text, line.start):
+            if number not in {n for n, _ in found}:
+                found.append((number, span))
+    return found
+
+
+def _sections(outline: Outline, rep: Repaired) -> list[Section]:
+    sections = [
+        Section(item.number, heading_title(item.heading), (item.line.start, item.line.end))
+        for item in outline.roots
+        if item.style in ("cn", "part")
+    ]
+    for grid in (b for b in rep.blocks if isinstance(b, Grid)):
+        for row in grid.rows:
+            cell = row[0] if len({c.start for c in row if c.text}) == 1 else None
+            found = match_number(cell.text) if cell and cell.text else None
+            if cell and found and found[0] in ("cn", "part"):
+                title = heading_title(cell.text[found[2] :])
+                if all(s.title != title for s in sections):
+                    sections.append(
+                        Section(found[1], title, (cell.start, cell.start + len(cell.text)))
+                    )
+    return sections
+
+
+def heading_title(text: str) -> str:
+    """A heading's title: up to its first 。, without closing punctuation."""
+    text = text.split("。")[0]
+    return text.strip().rstrip("：:；;，,.。 ")
+
+
+# --- prose tasks ----------------------------------------------------------------------------------
+
+
+def _prose_tasks(outline: Outline, scope: str, first_is_lead: bool) -> list[Task]:
+    return [_from_prose(found, scope, first_is_lead) for found in find_tasks(outline)]
+
+
+def _from_prose(found: ProseTask, scope: str, first_is_lead: bool) -> Task:
+    item = found.item
+    body = found.body
+    head_text, head_start = body[0] if body else (item.heading, item.line.start + item.body_start)
+    title = head_text.split("。")[0].strip()
+    task = Task(
+        number=item.number,
+        title=title.rstrip("：:；;，, "),
+        section=heading_title(found.section.heading) if found.section else None,
+        group=heading_title(found.group.heading) if found.group else None,
+        text="\n".join(t for t, _ in body),
+    )
+    number_start = item.line.start + (item.line.text.index(item.number))
+    task.spans["number"] = (number_start, number_start + len(item.number))
+    task.spans["title"] = (head_start, head_start + len(task.title))
+    if body:
+        task.spans["text"] = (body[0][1], body[-1][1] + len(body[-1][0]))
+    _add_spans_of(task, "section", found.section)
+    _add_spans_of(task, "group", found.group)
+    fields = found.fields.values
+    lead = [
+        u for value, start in fields.get(Field.LEAD, []) for u in split_units(value, offset=start)
+    ]
+    coop = [
+        u for value, start in fields.get(Field.COOP, []) for u in split_units(value, offset=start)
+    ]
+    _set_units(task, lead, coop, first_is_lead)
+    _set_deadline(task, fields.get(Field.DEADLINE, []))
+    task.targets = _targets(body, scope)
+    return task
+
+
+def _add_spans_of(task: Task, key: str, item: Item | None) -> None:
+    if item is not None:
+        task.spans[key] = (item.line.start, item.line.end)
+
+
+# --- table tasks ----------------------------------------------------------------------------------
+
+
+def _table_tasks(rep: Repaired, outline: Outline, scope: str, first_is_lead: bool) -> list[Task]:
+    reader = TableReader()
+    rows = [row for block in rep.blocks if isinstance(block, Grid) for row in reader.read(block)]
+    # converted only after every grid is read: a row may continue on the next page's table
+    return [_from_row(row, outline, scope, first_is_lead, seq) for seq, row in enumerate(rows, 1)]
+
+
+def _from_row(row: RowTask, outline: Outline, scope: str, first_is_lead: bool, seq: int) -> Task:
+    number, number_span = _row_number(row, seq)
+    text_cells = row.text_cells()
+    body = [(_cell_text(c), c.start) for c in text_cells]
+    title_cell = row.title or (row.text[0] if row.text else None)
+    title, title_span = _row_title(title_cell)
+    start = text_cells[0].start if text_cells else (row.lead[0].start if row.lead else 0)
+    section = _row_heading(row.section) or _section_before(outline, start)
+    task = Task(
+        number=number,
+        title=title,
+        section=section,
+        group=_row_heading(row.group),
+        text="\n".join(t for t, _ in body),
+    )
+    task.spans = {"number": number_span, "title": title_span}
+    task.spans["text"] = (body[0][1], body[-1][1] + len(body[-1][0])) if body else title_span
+    if row.group is not None:
+        task.spans["group"] = (row.group.start, row.group.start + len(row.group.text))
+    lead = [u for c in row.lead for u in split_units(c.text, offset=c.start)]
+    coop = [u for c in row.coop for u in split_units(c.text, offset=c.start)]
+    _set_units(task, lead, coop, first_is_lead)
+    _set_deadline(task, [(c.text.replace("\n", ""), c.start) for c in row.deadline])
+    task.targets = _targets(body, scope)
+    return task
+
+
+def _cell_text(cell: Cell) -> str:
+    """A text cell's lines: a break after a sentence stays, a break inside one is joined."""
+    return re.sub(r"(?<![。；！？：])\n(?!" + NUMBERED.pattern[1:] + ")", "", cell.text)
+
+
+def _row_number(row: RowTask, seq: int) -> tuple[str, Span | None]:
+    cell = row.number
+    if cell is not None:
+        m = re.search(r"[0-9一二三四五六七八九十]+", cell.text)
+        if m:
+            return m.group(), (cell.start + m.start(), cell.start + m.end())
+    if row.title is not None:
+        found = match_number(row.title.text)
+        if found:
+            return found[1], (row.title.start, row.title.start + found[2])
+    return str(seq), None
+
+
+def _row_title(cell: Cell | None) -> tuple[str, Span | None]:
+    if cell is None:
+        return "", None
+    found = match_number(cell.text)
+    skip = found[2] if found else 0
+    raw = cell.text[skip:]
+    title = raw.split("。")[0].split("\n")[0].strip().rstrip("：:；;，, ")
+    return title, (cell.start + skip, cell.start + skip + len(title))
+
+
+def _row_heading(cell: Cell | None) -> str | None:
+    if cell is None:
+        return None
+    found = match_number(cell.text)
+    return heading_title(cell.text[found[2] :] if found else cell.text) or None
+
+
+def _section_before(outline: Outline, start: int) -> str | None:
+    roots = [r for r in outline.roots if r.line.start < start and r.style in ("cn", "part")]
+    return heading_title(roots[-1].heading) if roots else None
+
+
+# --- shared field handling ------------------------------------------------------------------------
+
+
+def _set_units(
+    task: Task, lead: list[tuple[str, Span]], coop: list[tuple[str, Span]], first_is_lead: bool
+) -> None:
+    lead, marked_coop = mark_roles(lead)
+    coop = marked_coop + coop
+    if first_is_lead and not coop and len(lead) > 1:
+        lead, coop = lead[:1], lead[1:]
+    task.lead_units = [name for name, _ in lead]
+    task.coop_units = [name for name, _ in coop]
+    task.spans["lead_units"] = [span for _, span in lead]
+    task.spans["coop_units"] = [span for _, span in coop]
+
+
+def _set_deadline(task: Task, values: list[tuple[str, int]]) -> None:
+    if not values:
+        return
+    phrase, start = values[-1]
+    parsed = parse_deadline(phrase)
+    task.deadline, task.ongoing, task.deadline_text = parsed.date, parsed.ongoing, phrase
+    task.spans["deadline"] = (start, start + len(phrase))
+
+
+def _targets(body: list[tuple[str, int]], scope: str) -> list[Target]:
+    return [
+        t for text, start in body for t in extract_targets(text, offset=start, default_scope=scope)
+    ]
+
+
+def _objectives(outline: Outline, tasks: list[Task], scope: str) -> list[Target]:
+    """Targets stated outside any task, in sections such as 二、具体目标 or （二）主要目标."""
+    task_ranges = [t.spans["text"] for t in tasks if t.spans.get("text")]
+    found: list[Target] = []
+    for item in outline.items:
+        if not _OBJECTIVE_HEADING.search(heading_title(item.heading)):
+            continue
+        if any(item.ancestors() and _OBJECTIVE_HEADING.search(a.heading) for a in item.ancestors()):
+            continue
+        for line in _subtree(item):
+            if any(s <= line.start < e for s, e in task_ranges):
+                continue
+            text, start = line.text, line.start
+            if line is item.line:
+                text, start = text[item.body_start :], start + item.body_start
+            found.extend(extract_targets(text, offset=start, default_scope=scope))
+    return found
+
+
+def _subtree(item: Item) -> list[Line]:
+    lines = list(item.lines)
+    for child in item.children:
+        lines.extend(_subtree(child))
+    return lines
+
+
+def _unique_numbers(tasks: list[Task]) -> None:
+    """Numbers restart in each group in some plans: qualify them as ``2.3`` only then."""
+    counts = Counter(t.number for t in tasks)
+    if all(n == 1 for n in counts.values()):
+        return
+    groups: dict[str | None, int] = {}
+    for task in tasks:
+        key = task.group or task.section
+        groups.setdefault(key, len(groups) + 1)
+        task.number = f"{groups[key]}.{_arabic(task.number)}"
+
+
+def _arabic(number: str) -> str:
+    if number.isdigit():
+        return number
+    if len(number) == 1 and number in _CN_DIGITS:
+        return str(_CN_DIGITS[number])
+    if number.startswith("十"):
+        return str(10 + _CN_DIGITS.get(number[1:], 0))
+    if "十" in number:
+        tens, _, ones = number.partition("十")
+        return str(_CN_DIGITS.get(tens, 1) * 10 + _CN_DIGITS.get(ones, 0))
+    return number
