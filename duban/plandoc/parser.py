@@ -6,8 +6,16 @@ import re
 from collections import Counter
 
 from duban.plandoc.deadlines import parse_deadline
-from duban.plandoc.fields import FIRST_IS_LEAD, Field, document_numbers, mark_roles
-from duban.plandoc.model import Document, PlanDoc, Section, Span, Target, Task
+from duban.plandoc.fields import FIRST_IS_LEAD, Field, find_labels, mark_roles
+from duban.plandoc.frontmatter import (
+    default_scope,
+    find_basis,
+    find_objectives,
+    find_sections,
+    find_title,
+    heading_title,
+)
+from duban.plandoc.model import Document, PlanDoc, Span, Target, Task
 from duban.plandoc.outline import Item, Outline, build_outline, match_number
 from duban.plandoc.prose import ProseTask, find_tasks
 from duban.plandoc.repair import NUMBERED, Cell, Grid, Line, Repaired, repair
@@ -15,8 +23,6 @@ from duban.plandoc.tables import RowTask, TableReader
 from duban.plandoc.targets import extract_targets
 from duban.plandoc.units import split_units
 
-_PLAN_WORDS = re.compile(r"方案|分工|清单|要点|计划|台账|任务|措施|意见|细则")
-_OBJECTIVE_HEADING = re.compile(r"目标")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 
 
@@ -33,12 +39,12 @@ def parse_document(doc: Document) -> PlanDoc:
     )
     tasks.sort(key=lambda t: t.spans["number"][0] if t.spans.get("number") else t.spans["text"][0])
     _unique_numbers(tasks)
-    basis = _basis(outline)
+    basis = find_basis(outline)
     plan = PlanDoc(
         title=title,
         basis=[b for b, _ in basis],
-        sections=_sections(outline, rep),
-        objectives=_objectives(outline, tasks, scope),
+        sections=find_sections(outline, rep),
+        objectives=find_objectives(outline, tasks, scope),
         tasks=tasks,
         text=rep.text,
         format=doc.format,
@@ -48,83 +54,6 @@ def parse_document(doc: Document) -> PlanDoc:
     if not tasks:
         plan.warnings.append("未找到带责任单位的任务：请检查文件是否为任务分工方案")
     return plan
-
-
-# --- title, scope, basis, sections ---------------------------------------------------------------
-
-
-def find_title(lines: list[Line]) -> tuple[str, Span | None]:
-    """The plan's title: the first title-like line naming a plan, after any 附件 marker."""
-    candidates: list[Line] = []
-    for line in lines:
-        text = line.text
-        if re.match(r"^附件\s*\d*[：:]?$", text):
-            candidates = []  # a covering notice precedes the plan itself
-            continue
-        if _title_like(text):
-            candidates.append(line)
-    if not candidates:
-        return "", None
-    best = next((c for c in candidates if _PLAN_WORDS.search(c.text)), candidates[0])
-    return re.sub(r"\s+", "", best.text), (best.start, best.end)
-
-
-def _title_like(text: str) -> bool:
-    if len(text) > 80 or re.search(r"[。；：，]", text):
-        return False
-    return not re.fullmatch(r".{0,12}〔\d{4}〕\s*\d+\s*号|\d{4}年\d{1,2}月\d{1,2}日|.*文件", text)
-
-
-def default_scope(title: str) -> str:
-    """全市 / 全区 / 全县 / 全省: the whole territory of the body that issued the plan."""
-    head = re.split(r"贯彻|关于|落实|《", title, maxsplit=1)[0] or title[:10]
-    for marker, scope in (("自治区", "全区"), ("省", "全省"), ("州", "全州"), ("盟", "全盟")):
-        if marker in head:
-            return scope
-    for marker, scope in (("市", "全市"), ("县", "全县"), ("旗", "全旗"), ("区", "全区")):
-        if marker in head:
-            return scope
-    return "全市"
-
-
-def _basis(outline: Outline) -> list[tuple[str, Span]]:
-    """Document numbers cited before the first heading (where a plan states its basis)."""
-    found: list[tuple[str, Span]] = []
-    lines = list(outline.preamble)
-    if outline.roots:
-        lines += outline.roots[0].lines[1:2]
-    for line in lines:
-        if re.fullmatch(r".{0,12}〔\d{4}〕\s*\d+\s*号", line.text):
-            continue  # the plan's own number in its header
-        for number, span in document_numbers(line.text, line.start):
-            if number not in {n for n, _ in found}:
-                found.append((number, span))
-    return found
-
-
-def _sections(outline: Outline, rep: Repaired) -> list[Section]:
-    sections = [
-        Section(item.number, heading_title(item.heading), (item.line.start, item.line.end))
-        for item in outline.roots
-        if item.style in ("cn", "part")
-    ]
-    for grid in (b for b in rep.blocks if isinstance(b, Grid)):
-        for row in grid.rows:
-            cell = row[0] if len({c.start for c in row if c.text}) == 1 else None
-            found = match_number(cell.text) if cell and cell.text else None
-            if cell and found and found[0] in ("cn", "part"):
-                title = heading_title(cell.text[found[2] :])
-                if all(s.title != title for s in sections):
-                    sections.append(
-                        Section(found[1], title, (cell.start, cell.start + len(cell.text)))
-                    )
-    return sections
-
-
-def heading_title(text: str) -> str:
-    """A heading's title: up to its first 。, without closing punctuation."""
-    text = text.split("。")[0]
-    return text.strip().rstrip("：:；;，,.。 ")
 
 
 # --- prose tasks ----------------------------------------------------------------------------------
@@ -154,12 +83,7 @@ def _from_prose(found: ProseTask, scope: str, first_is_lead: bool) -> Task:
     _add_spans_of(task, "section", found.section)
     _add_spans_of(task, "group", found.group)
     fields = found.fields.values
-    lead = [
-        u for value, start in fields.get(Field.LEAD, []) for u in split_units(value, offset=start)
-    ]
-    coop = [
-        u for value, start in fields.get(Field.COOP, []) for u in split_units(value, offset=start)
-    ]
+    lead, coop = _units(fields.get(Field.LEAD, [])), _units(fields.get(Field.COOP, []))
     _set_units(task, lead, coop, first_is_lead)
     _set_deadline(task, fields.get(Field.DEADLINE, []))
     task.targets = _targets(body, scope)
@@ -200,12 +124,24 @@ def _from_row(row: RowTask, outline: Outline, scope: str, first_is_lead: bool, s
     task.spans["text"] = (body[0][1], body[-1][1] + len(body[-1][0])) if body else title_span
     if row.group is not None:
         task.spans["group"] = (row.group.start, row.group.start + len(row.group.text))
-    lead = [u for c in row.lead for u in split_units(c.text, offset=c.start)]
-    coop = [u for c in row.coop for u in split_units(c.text, offset=c.start)]
+    lead, coop = _cell_units(row.lead), _cell_units(row.coop)
+    for cell in row.lead:  # one 责任单位 cell holding 牵头单位：…配合单位：…
+        labelled = find_labels(cell.text.replace("\n", " "), cell.start)
+        if labelled.values.get(Field.COOP):
+            lead = _units(labelled.values.get(Field.LEAD, []))
+            coop += _units(labelled.values[Field.COOP])
     _set_units(task, lead, coop, first_is_lead)
     _set_deadline(task, [(c.text.replace("\n", ""), c.start) for c in row.deadline])
     task.targets = _targets(body, scope)
     return task
+
+
+def _cell_units(cells: list[Cell]) -> list[tuple[str, Span]]:
+    return [u for c in cells for u in split_units(c.text, offset=c.start)]
+
+
+def _units(values: list[tuple[str, int]]) -> list[tuple[str, Span]]:
+    return [u for value, start in values for u in split_units(value, offset=start)]
 
 
 def _cell_text(cell: Cell) -> str:
@@ -277,32 +213,6 @@ def _targets(body: list[tuple[str, int]], scope: str) -> list[Target]:
     return [
         t for text, start in body for t in extract_targets(text, offset=start, default_scope=scope)
     ]
-
-
-def _objectives(outline: Outline, tasks: list[Task], scope: str) -> list[Target]:
-    """Targets stated outside any task, in sections such as 二、具体目标 or （二）主要目标."""
-    task_ranges = [t.spans["text"] for t in tasks if t.spans.get("text")]
-    found: list[Target] = []
-    for item in outline.items:
-        if not _OBJECTIVE_HEADING.search(heading_title(item.heading)):
-            continue
-        if any(item.ancestors() and _OBJECTIVE_HEADING.search(a.heading) for a in item.ancestors()):
-            continue
-        for line in _subtree(item):
-            if any(s <= line.start < e for s, e in task_ranges):
-                continue
-            text, start = line.text, line.start
-            if line is item.line:
-                text, start = text[item.body_start :], start + item.body_start
-            found.extend(extract_targets(text, offset=start, default_scope=scope))
-    return found
-
-
-def _subtree(item: Item) -> list[Line]:
-    lines = list(item.lines)
-    for child in item.children:
-        lines.extend(_subtree(child))
-    return lines
 
 
 def _unique_numbers(tasks: list[Task]) -> None:

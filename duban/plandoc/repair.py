@@ -98,7 +98,7 @@ def repair(doc: Document) -> Repaired:
             continue
         builder.add_lines(join_lines(pending))
         pending = []
-        builder.add_grid(block, wraps=doc.format == "pdf")
+        builder.add_grid(block)
     builder.add_lines(join_lines(pending))
     return builder.result()
 
@@ -233,7 +233,7 @@ class _Builder:
             self.blocks.append(Line(text, self._append(text), page))
             self._append("\n")
 
-    def add_grid(self, table: Table, *, wraps: bool) -> None:
+    def add_grid(self, table: Table) -> None:
         rows: list[tuple[Cell, ...]] = []
         above: tuple[Cell, ...] = ()
         raw_above: tuple[str, ...] = ()
@@ -245,7 +245,7 @@ class _Builder:
                 elif col < len(raw_above) and value and value == raw_above[col]:
                     cells.append(above[col])  # merged down from the row above
                 else:
-                    text = repair_cell(value, wraps=wraps)
+                    text = repair_cell(value)
                     cells.append(Cell(text, self._append(text)))
                     self._append("\t")
             self._append("\n")
@@ -257,23 +257,6 @@ class _Builder:
         return Repaired("".join(self.parts), tuple(self.blocks))
 
 
-def repair_cell(value: str, *, wraps: bool) -> str:
-    """Normalise a cell, keeping its line breaks unless they are wraps of a PDF's narrow column.
-
-    In a PDF a long cell wraps at the column edge: a line as long as the cell's longest line that
-    does not end a sentence continues on the next. Elsewhere a break in a cell is the author's.
-    """
-    lines = [normalize(line) for line in value.split("\n")]
-    lines = [line for line in lines if line]
-    if not wraps or len(lines) < 2:
-        return "\n".join(lines)
-    width = max(len(line) for line in lines)
-    out = [lines[0]]
-    for line in lines[1:]:
-        prev = out[-1]
-        full = len(prev.split("\n")[-1]) >= 0.75 * width
-        if full and not prev.endswith(tuple(_FINAL + "、，")) and not NUMBERED.match(line):
-            out[-1] = prev + line
-        else:
-            out.append(line)
-    return "\n".join(out)
+def repair_cell(value: str) -> str:
+    """Normalise a cell's lines; its line breaks stay (the PDF reader already joined wraps)."""
+    return "\n".join(line for line in (normalize(v) for v in value.split("\n")) if line)

@@ -29,7 +29,7 @@ class Col(Enum):
 
 
 _HEADERS: tuple[tuple[Col, re.Pattern[str]], ...] = (
-    (Col.NOTE, re.compile(r"备注|进展|完成情况|落实情况|佐证|说明|分值|得分")),
+    (Col.NOTE, re.compile(r"备注|进展|完成情况|落实情况|佐证|说明|分值|得分|领导|责任人|联系人")),
     (Col.NUMBER, re.compile(r"^(?:序号|编号|序|号|NO\.?|No\.?)$")),
     (Col.COOP, HEADER_WORDS[Field.COOP]),
     (Col.LEAD, HEADER_WORDS[Field.LEAD]),

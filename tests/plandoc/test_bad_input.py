@@ -74,14 +74,27 @@ def test_text_with_binary_junk_is_not_text() -> None:
         (b"\x89PNG\r\n\x1a\n" + bytes(64), "图片"),
         (b"\x1f\x8b\x08\x00" + bytes(64), "压缩包"),
         (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x\r\n", "MHT"),
+        (
+            b'<?xml version="1.0"?><?mso-application progid="Word.Document"?><w:wordDocument/>',
+            "2003",
+        ),
     ],
 )
 def test_known_unsupported_formats_say_what_to_do(data: bytes, says: str) -> None:
     assert says in refused(data)
 
 
-def test_zip_that_is_no_office_file_is_refused() -> None:
-    assert "不是 docx/xlsx" in refused(docmaker.zip_bytes({"readme.txt": b"hello"}))
+@pytest.mark.parametrize(
+    ("names", "says"),
+    [
+        (("readme.txt",), "不是 docx/xlsx"),
+        (("OFD.xml", "Doc_0/Document.xml"), "OFD"),
+        (("mimetype", "content.xml"), "ODF"),
+        (("xl/workbook.bin",), ".xlsb"),
+    ],
+)
+def test_zip_that_is_no_office_file_is_refused(names: tuple[str, ...], says: str) -> None:
+    assert says in refused(docmaker.zip_bytes({name: b"<x/>" for name in names}))
 
 
 def test_valid_document_without_text_is_refused() -> None:

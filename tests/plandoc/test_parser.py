@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from duban.plandoc import parse_document
 from duban.plandoc.model import Document, Paragraph, PlanDoc, Table
 
@@ -272,3 +275,43 @@ def test_title_of_a_plan_attached_to_its_covering_notice() -> None:
     assert [t.number for t in plan.tasks] == ["一"]
     assert plan.tasks[0].section == "重点任务"
     assert plan.tasks[0].group is None
+
+
+PLAN_ALPHABET = st.sampled_from(
+    [
+        *"一二三四五六七八九十（）()、。，；：:.\n 0123456789年月底前市县区局委教育财政",
+        *("责任单位：", "配合单位：", "完成时限：", "牵头", "各县（区）人民政府", "达到", "个"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PLAN_ALPHABET, max_size=120).map("".join))
+def test_any_text_parses_and_every_span_lies_inside_it(text: str) -> None:
+    plan = parse_text(text)
+    size = len(plan.text)
+    for task in plan.tasks:
+        spans = [s for s in task.spans.values() if isinstance(s, tuple)]
+        spans += [s for v in task.spans.values() if isinstance(v, list) for s in v]
+        spans += [t.span for t in task.targets if t.span]
+        assert all(0 <= a <= b <= size for a, b in spans)
+
+
+def test_one_unit_column_holding_both_labels_and_a_leaders_column_ignored() -> None:
+    doc = Document(
+        (
+            table(
+                ("序号", "重点任务", "牵头领导", "责任单位", "完成时限"),
+                (
+                    "1",
+                    "建设基地。建成1个基地。",
+                    "张三",
+                    "牵头单位：市教育局\n配合单位：市财政局",
+                    "2022年底",
+                ),
+            ),
+        ),
+        "docx",
+    )
+    task = parse_document(doc).tasks[0]
+    assert (task.lead_units, task.coop_units) == (["市教育局"], ["市财政局"])
