@@ -23,7 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from duban.plandoc import parse_bytes  # noqa: E402
+from duban.plandoc import parse_bytes, parse_document  # noqa: E402
+from duban.plandoc.readers import Limits, read_document  # noqa: E402
+from duban.plandoc.repair import repair  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -102,6 +104,23 @@ def main() -> None:
             f"| {path.relative_to(FIXTURES)} | {len(data) / 1024:.0f} KB | {full:.1f} | "
             f"{bare:.1f} | {full / bare:.1f}× | {memory:.1f} MB |"
         )
+    stages(runs)
+
+
+def stages(runs: int) -> None:
+    """Where the time goes on the sample, and the cost of reading PDFs in a child process."""
+    data = (FIXTURES / "zhongwei_plan.txt").read_bytes()
+    doc = read_document(data)
+    read = median_ms(lambda: read_document(data), runs)
+    rep = median_ms(lambda: repair(doc), runs)
+    whole = median_ms(lambda: parse_document(doc), runs)
+    print(f"\nsample (txt): read {read:.1f} ms, repair {rep:.1f} ms, ", end="")
+    print(f"structure + fields + targets {whole - rep:.1f} ms")
+    pdf = (FIXTURES / "docs" / "zhongwei_table.pdf").read_bytes()
+    inline = Limits(pdf_isolated=False)
+    in_process = median_ms(lambda: read_document(pdf, limits=inline), max(3, runs // 4))
+    isolated = median_ms(lambda: read_document(pdf), max(3, runs // 4))
+    print(f"table pdf read: {in_process:.0f} ms in-process, {isolated:.0f} ms in the isolated child")
 
 
 def floor_txt_any(data: bytes) -> object:
