@@ -32,3 +32,70 @@ def scorer() -> ModuleType:
 def gold() -> dict[str, Any]:
     data: dict[str, Any] = json.loads(GOLD.read_text(encoding="utf-8"))
     return data
+
+
+# --- databases: every store test runs on SQLite and on PostgreSQL -----------------------------
+
+import os  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from duban.config import Settings  # noqa: E402
+from duban.db import Store  # noqa: E402
+from duban.migrate import upgrade  # noqa: E402
+
+PG_URL = os.environ.get("DUBAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def postgres_reachable() -> bool:
+    try:
+        engine = create_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+_PG_UP: bool | None = None
+
+
+def _require_postgres() -> None:
+    global _PG_UP
+    if _PG_UP is None:
+        _PG_UP = postgres_reachable()
+    if not _PG_UP:
+        if os.environ.get("DUBAN_TEST_REQUIRE_PG") or os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL is required (CI) but {PG_URL} is not reachable")
+        pytest.skip("PostgreSQL is not reachable")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store: a SQLite file in tmp_path, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        settings = Settings(home=tmp_path / "home")
+        db = Store(settings)
+        upgrade(db.engine)
+        yield db
+        db.dispose()
+        return
+    _require_postgres()
+    schema = f"duban_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    settings = Settings(home=tmp_path / "home", database_url=url)
+    db = Store(settings)
+    try:
+        upgrade(db.engine)
+        yield db
+    finally:
+        db.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from duban.cli.ledger import register
 from duban.cli.render import ledger_table
 from duban.plandoc import PlanDoc, PlanReadError, parse_bytes, parse_path
 
@@ -78,3 +79,6 @@ def sample(
         print(json.dumps(plan.to_json(), ensure_ascii=False, indent=2))
         return
     Console().print(ledger_table(plan))
+
+
+register(app)

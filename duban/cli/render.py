@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from rich.table import Table
 
 from duban.plandoc import PlanDoc, Target
+from duban.queries.status import PlanStatus
 
 
 def ledger_table(plan: PlanDoc) -> Table:
@@ -46,3 +48,50 @@ def target_label(target: Target) -> str:
     value = f"{target.value:g}" + (f"–{target.value_max:g}" if target.value_max else "")
     scope = "" if target.scope.startswith("全") else f"［{target.scope}］"
     return f"{scope}{target.metric} {ops[target.op]}{value}{target.unit or ''}"
+
+
+STATUS_STYLE = {
+    "done": ("已完成", "green"),
+    "done_late": ("逾期完成", "green"),
+    "overdue": ("已逾期", "bold red"),
+    "due_soon": ("即将到期", "yellow"),
+    "unreported": ("未报送", "yellow"),
+    "on_track": ("正常推进", "green"),
+}
+
+
+def status_table(result: PlanStatus) -> Table:
+    """Tasks with their status in colour, the reason, and each unit's own status."""
+    table = Table(title=f"{result.title}（截至{result.as_of.year}年{result.as_of.month}月"
+                  f"{result.as_of.day}日）", show_lines=True, expand=True)  # fmt: skip
+    table.add_column("序号", ratio=1)
+    table.add_column("任务", ratio=4)
+    table.add_column("状态", ratio=2)
+    table.add_column("说明", ratio=6)
+    table.add_column("责任单位", ratio=6)
+    for task in result.tasks:
+        label, style = STATUS_STYLE[task.status]
+        units = "\n".join(
+            f"{a.unit}：[{STATUS_STYLE[a.status][1]}]{STATUS_STYLE[a.status][0]}[/]"
+            for a in task.assignments
+            if a.role == "lead"
+        )
+        table.add_row(task.number, task.title, f"[{style}]{label}[/]", task.reason, units)
+    counts: dict[str, int] = {}
+    for task in result.tasks:
+        counts[task.status] = counts.get(task.status, 0) + 1
+    table.caption = "，".join(f"{STATUS_STYLE[k][0]} {v}" for k, v in counts.items())
+    return table
+
+
+def units_table(data: dict[str, Any]) -> Table:
+    table = Table(title="单位名录", expand=True)
+    for header in ("键", "名称", "简称", "类型"):
+        table.add_column(header)
+    for unit in data["units"]:
+        table.add_row(unit["key"], unit["name"], unit["short"] or "", unit["kind"])
+    if data["proposals"]:
+        table.caption = "待处理的单位名称：" + "、".join(
+            f"#{p['id']} {p['name']}" for p in data["proposals"]
+        )
+    return table

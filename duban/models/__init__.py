@@ -1,0 +1,24 @@
+"""SQLAlchemy 2 typed models, one module per aggregate."""
+
+from duban.models.audit import AuditEvent
+from duban.models.base import Base
+from duban.models.plans import Assignment, Plan, Target, Task
+from duban.models.reports import Evidence, PeriodLock, Report, ReportFigure
+from duban.models.units import Unit, UnitAlias, UnitProposal, unit_members
+
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Base",
+    "Evidence",
+    "PeriodLock",
+    "Plan",
+    "Report",
+    "ReportFigure",
+    "Target",
+    "Task",
+    "Unit",
+    "UnitAlias",
+    "UnitProposal",
+    "unit_members",
+]

@@ -1,0 +1,1 @@
+"""The read side: status, registry, scorecards; set-based where the data grows."""

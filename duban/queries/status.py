@@ -1,0 +1,244 @@
+"""Status of a plan as of any date: the facts loaded set-based, the rules from ``duban.domain``.
+
+Four queries per plan (tasks, assignments with units, reports existing at the date, targets with
+accepted figures), then the pure status and pace functions per assignment and target. Only facts
+that existed at ``as_of`` are read, so a past date shows what the ledger showed then.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duban.domain.choices import Cadence, ClaimedState, Role
+from duban.domain.pace import TargetFacts, target_pace
+from duban.domain.status import (
+    AssignmentFacts,
+    ReportFact,
+    Rules,
+    Verdict,
+    assignment_status,
+    task_status,
+)
+from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
+
+
+@dataclass
+class AssignmentView:
+    unit: str
+    unit_key: str
+    role: str
+    status: str
+    reason: str
+
+
+@dataclass
+class TargetView:
+    metric: str
+    goal: str
+    actual: float | None
+    expected: float | None
+    pace: str
+    reason: str
+    scope: str
+
+
+@dataclass
+class TaskView:
+    number: str
+    title: str
+    deadline: dt.date | None
+    ongoing: bool
+    status: str
+    reason: str
+    assignments: list[AssignmentView] = field(default_factory=list)
+    targets: list[TargetView] = field(default_factory=list)
+
+
+@dataclass
+class PlanStatus:
+    plan_id: int
+    title: str
+    as_of: dt.date
+    tasks: list[TaskView]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "plan": self.plan_id,
+            "title": self.title,
+            "as_of": self.as_of.isoformat(),
+            "tasks": [
+                {
+                    "number": t.number,
+                    "title": t.title,
+                    "deadline": t.deadline.isoformat() if t.deadline else None,
+                    "ongoing": t.ongoing,
+                    "status": t.status,
+                    "reason": t.reason,
+                    "assignments": [
+                        {"unit": a.unit, "role": a.role, "status": a.status, "reason": a.reason}
+                        for a in t.assignments
+                    ],
+                    "targets": [
+                        {
+                            "metric": g.metric,
+                            "goal": g.goal,
+                            "actual": g.actual,
+                            "pace": g.pace,
+                            "expected": g.expected,
+                            "scope": g.scope,
+                            "reason": g.reason,
+                        }
+                        for g in t.targets
+                    ],
+                }
+                for t in self.tasks
+            ],
+        }
+
+
+def plan_status(
+    session: Session, plan: Plan, as_of: dt.date, *, unit_key: str | None = None
+) -> PlanStatus:
+    """Every task of ``plan`` with its assignments' and targets' status as of ``as_of``.
+
+    ``unit_key`` keeps only the tasks where that unit has an assignment (and only its own rows).
+    """
+    rules = Rules(plan.warn_days, Cadence(plan.cadence), plan.grace_days)
+    tasks = list(session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.seq)))
+    assignments = _assignments(session, plan.id)
+    reports = _reports(session, plan.id, as_of)
+    targets, figures = _targets(session, plan.id), _figures(session, plan.id, as_of)
+    views = []
+    for task in tasks:
+        rows = assignments.get(task.id, [])
+        if unit_key and all(key != unit_key for _, key, _ in rows):
+            continue
+        verdicts = [
+            (a, name, key, assignment_status(_facts(a, task, plan, reports), as_of, rules))
+            for a, key, name in rows
+        ]
+        leads = [(name, v) for a, name, _, v in verdicts if a.role == Role.LEAD]
+        overall = task_status(leads, task.deadline, as_of) if leads else _no_lead()
+        view = TaskView(task.number, task.title, task.deadline, task.ongoing, overall.status,
+                        overall.reason)  # fmt: skip
+        view.assignments = [
+            AssignmentView(name, key, a.role, v.status, v.reason)
+            for a, name, key, v in verdicts
+            if not unit_key or key == unit_key
+        ]
+        view.targets = [_target_view(t, task, plan, figures, as_of) for t in targets[task.id]]
+        views.append(view)
+    return PlanStatus(plan.id, plan.title, as_of, views)
+
+
+def _no_lead() -> Verdict:
+    from duban.domain.choices import Status
+
+    return Verdict(Status.ON_TRACK, "该任务没有责任单位")
+
+
+def _assignments(session: Session, plan_id: int) -> dict[int, list[tuple[Assignment, str, str]]]:
+    query = (
+        select(Assignment, Unit.key, Unit.name)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id)
+        .order_by(Assignment.task_id, Assignment.seq)
+    )
+    out: dict[int, list[tuple[Assignment, str, str]]] = defaultdict(list)
+    for assignment, key, name in session.execute(query):
+        out[assignment.task_id].append((assignment, key, name))
+    return out
+
+
+def _reports(session: Session, plan_id: int, as_of: dt.date) -> dict[int, list[ReportFact]]:
+    query = (
+        select(
+            Report.assignment_id,
+            Report.id,
+            Report.submitted_on,
+            Report.claimed,
+            Report.accepted_on,
+            Report.returned_on,
+        )
+        .join(Assignment, Assignment.id == Report.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id, Report.submitted_on.is_not(None))
+        .where(Report.submitted_on <= as_of)
+        .order_by(Report.id)
+    )
+    out: dict[int, list[ReportFact]] = defaultdict(list)
+    for assignment_id, seq, submitted, claimed, accepted, returned in session.execute(query):
+        assert submitted is not None  # filtered above
+        fact = ReportFact(submitted, ClaimedState(claimed), accepted, returned, seq)
+        out[assignment_id].append(fact)
+    return out
+
+
+def _facts(
+    assignment: Assignment, task: Task, plan: Plan, reports: dict[int, list[ReportFact]]
+) -> AssignmentFacts:
+    return AssignmentFacts(
+        Role(assignment.role), task.deadline, task.ongoing, plan.effective,
+        tuple(reports.get(assignment.id, ())),
+    )  # fmt: skip
+
+
+def _targets(session: Session, plan_id: int) -> dict[int | None, list[Target]]:
+    query = select(Target).where(Target.plan_id == plan_id).order_by(Target.task_id, Target.seq)
+    out: dict[int | None, list[Target]] = defaultdict(list)
+    for target in session.scalars(query):
+        out[target.task_id].append(target)
+    return out
+
+
+def _figures(
+    session: Session, plan_id: int, as_of: dt.date
+) -> dict[int, list[tuple[dt.date, float]]]:
+    """Accepted figures by target, with the day they were reported; only those accepted by then."""
+    query = (
+        select(ReportFigure.target_id, Report.submitted_on, ReportFigure.value)
+        .join(Report, Report.id == ReportFigure.report_id)
+        .join(Target, Target.id == ReportFigure.target_id)
+        .where(Target.plan_id == plan_id, Report.accepted_on.is_not(None))
+        .where(Report.accepted_on <= as_of)
+        .order_by(Report.submitted_on, Report.id)
+    )
+    out: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
+    for target_id, submitted, value in session.execute(query):
+        if submitted is not None:
+            out[target_id].append((submitted, value))
+    return out
+
+
+def _target_view(
+    target: Target, task: Task, plan: Plan, figures: dict[int, list[tuple[dt.date, float]]],
+    as_of: dt.date,
+) -> TargetView:  # fmt: skip
+    facts = TargetFacts(
+        op=target.op,  # type: ignore[arg-type]
+        value=target.value,
+        value_max=target.value_max,
+        period=target.period,
+        deadline=task.deadline,
+        effective=plan.effective,
+        actuals=tuple(figures.get(target.id, ())),
+    )
+    verdict = target_pace(facts, as_of)
+    return TargetView(
+        target.metric, goal_text(target), verdict.actual, verdict.expected, verdict.pace,
+        verdict.reason, target.scope,
+    )  # fmt: skip
+
+
+def goal_text(target: Target) -> str:
+    """``≥50%``, ``3–5名``, ``≈1``: a target's goal as the UI writes it."""
+    ops = {">=": "≥", "<=": "≤", "=": "=", "~": "≈"}
+    value = f"{target.value:g}" + (f"–{target.value_max:g}" if target.value_max else "")
+    return f"{ops.get(target.op, target.op)}{value}{target.unit or ''}"

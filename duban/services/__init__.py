@@ -1,0 +1,1 @@
+"""The only write path: ``verb_noun(session, …, *, actor)``, called inside ``Store.write()``."""
