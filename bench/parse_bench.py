@@ -120,7 +120,7 @@ def stages(runs: int) -> None:
     inline = Limits(pdf_isolated=False)
     in_process = median_ms(lambda: read_document(pdf, limits=inline), max(3, runs // 4))
     isolated = median_ms(lambda: read_document(pdf), max(3, runs // 4))
-    print(f"table pdf read: {in_process:.0f} ms in-process, {isolated:.0f} ms in the isolated child")
+    print(f"table pdf read: {in_process:.0f} ms in-process, {isolated:.0f} ms isolated")
 
 
 def floor_txt_any(data: bytes) -> object:

@@ -21,7 +21,6 @@ from duban.domain.status import (
     AssignmentFacts,
     ReportFact,
     Rules,
-    Verdict,
     assignment_status,
     task_status,
 )
@@ -124,7 +123,7 @@ def plan_status(
             for a, key, name in rows
         ]
         leads = [(name, v) for a, name, _, v in verdicts if a.role == Role.LEAD]
-        overall = task_status(leads, task.deadline, as_of) if leads else _no_lead()
+        overall = task_status(leads, task.deadline, as_of)
         view = TaskView(task.number, task.title, task.deadline, task.ongoing, overall.status,
                         overall.reason)  # fmt: skip
         view.assignments = [
@@ -135,12 +134,6 @@ def plan_status(
         view.targets = [_target_view(t, task, plan, figures, as_of) for t in targets[task.id]]
         views.append(view)
     return PlanStatus(plan.id, plan.title, as_of, views)
-
-
-def _no_lead() -> Verdict:
-    from duban.domain.choices import Status
-
-    return Verdict(Status.ON_TRACK, "该任务没有责任单位")
 
 
 def _assignments(session: Session, plan_id: int) -> dict[int, list[tuple[Assignment, str, str]]]:
