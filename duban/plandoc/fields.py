@@ -62,9 +62,26 @@ class Labelled:
 
     values: dict[Field, list[tuple[str, int]]] = field(default_factory=dict)
     first_label: int | None = None  # where the first label starts: text after it is not body
+    words: dict[int, str] = field(default_factory=dict)  # value start → the label it stood under
 
-    def add(self, kind: Field, value: str, start: int) -> None:
+    def add(self, kind: Field, value: str, start: int, word: str = "") -> None:
         self.values.setdefault(kind, []).append((value, start))
+        if word:
+            self.words[start] = word
+
+    def settle_roles(self) -> None:
+        """Under 牵头单位, a 责任单位 names the units that carry the work out with the lead: coop.
+
+        Plans that name both (``牵头单位：市医保局；责任单位：市卫生健康委``) use 责任单位 for
+        the units responsible for their part, not for the lead.
+        """
+        leads = self.values.get(Field.LEAD, [])
+        if not any(self.words.get(s, "").startswith("牵头") for _, s in leads):
+            return
+        moved = [(v, s) for v, s in leads if self.words.get(s, "").startswith(("责任", "负责"))]
+        if moved:
+            self.values[Field.LEAD] = [x for x in leads if x not in moved]
+            self.values.setdefault(Field.COOP, []).extend(moved)
 
     def __bool__(self) -> bool:
         return any(k is not Field.IGNORED for k in self.values)
@@ -85,7 +102,7 @@ def find_labels(text: str, offset: int = 0) -> Labelled:
         start = m.end() + (len(raw) - len(raw.lstrip()))
         if found.first_label is None:
             found.first_label = offset + m.start()
-        found.add(classify(m.group("label")), value, offset + start)
+        found.add(classify(m.group("label")), value, offset + start, m.group("label"))
     return found
 
 
@@ -129,18 +146,24 @@ _LEAD_WORDS = re.compile(
 )
 
 
+_DECREE = re.compile(r"(?P<issuer>[\u4e00-\u9fff]{1,12}令)\s*第\s*(?P<serial>\d{1,4})\s*号")
+
+
 def document_numbers(text: str, offset: int = 0) -> list[tuple[str, Span]]:
-    """Document numbers (文号) such as ``宁政规发〔2020〕3号`` in order, normalised to 〔〕."""
-    out = []
+    """Document numbers in order: 文号 (``宁政规发〔2020〕3号``, brackets normalised to 〔〕) and
+    decrees (``国务院令第722号``)."""
+    found: list[tuple[int, str, Span]] = []
     for m in _DOC_NUMBER.finditer(text):
         issuer = _LEAD_WORDS.sub("", m.group("issuer"))
-        if not issuer:
-            continue
-        start = m.start("issuer") + (len(m.group("issuer")) - len(issuer))
-        out.append(
-            (
-                f"{issuer}〔{m.group('year')}〕{m.group('serial')}号",
-                (offset + start, offset + m.end()),
-            )
-        )
-    return out
+        if issuer:
+            start = m.start("issuer") + (len(m.group("issuer")) - len(issuer))
+            number = f"{issuer}〔{m.group('year')}〕{m.group('serial')}号"
+            found.append((start, number, (offset + start, offset + m.end())))
+    for m in _DECREE.finditer(text):
+        issuer = _LEAD_WORDS.sub("", m.group("issuer"))
+        issuer = re.sub(r"^.*[《》（）()]", "", issuer)
+        if len(issuer) > 1:
+            start = m.end("issuer") - len(issuer)
+            number = f"{issuer}第{m.group('serial')}号"
+            found.append((start, number, (offset + start, offset + m.end())))
+    return [(number, span) for _, number, span in sorted(found)]

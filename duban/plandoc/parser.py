@@ -13,6 +13,7 @@ from duban.plandoc.frontmatter import (
     find_objectives,
     find_sections,
     find_title,
+    front_lines,
     heading_title,
 )
 from duban.plandoc.model import Document, PlanDoc, Span, Target, Task
@@ -21,7 +22,7 @@ from duban.plandoc.prose import ProseTask, find_tasks
 from duban.plandoc.repair import NUMBERED, Cell, Grid, Line, Repaired, repair
 from duban.plandoc.tables import RowTask, TableReader
 from duban.plandoc.targets import extract_targets
-from duban.plandoc.units import split_units
+from duban.plandoc.units import split_lead_coop, split_units
 
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九", start=0)}
 
@@ -31,15 +32,16 @@ def parse_document(doc: Document) -> PlanDoc:
     rep = repair(doc)
     lines = [b for b in rep.blocks if isinstance(b, Line)]
     outline = build_outline(lines)
-    title, title_span = find_title(outline.preamble or lines[:5])
+    prose, rows = find_tasks(outline), _table_rows(rep)
+    front = front_lines(lines, _first_task_start(prose, rows))
+    title, title_span = find_title(front)
     scope = default_scope(title)
     first_is_lead = bool(FIRST_IS_LEAD.search(rep.text))
-    tasks = _prose_tasks(outline, scope, first_is_lead) + _table_tasks(
-        rep, outline, scope, first_is_lead
-    )
+    tasks = [_from_prose(found, scope, first_is_lead) for found in prose]
+    tasks += [_from_row(row, outline, scope, first_is_lead, n) for n, row in enumerate(rows, 1)]
     tasks.sort(key=lambda t: t.spans["number"][0] if t.spans.get("number") else t.spans["text"][0])
     _unique_numbers(tasks)
-    basis = find_basis(outline)
+    basis = find_basis(front, title_span)
     plan = PlanDoc(
         title=title,
         basis=[b for b, _ in basis],
@@ -56,11 +58,16 @@ def parse_document(doc: Document) -> PlanDoc:
     return plan
 
 
+def _first_task_start(prose: list[ProseTask], rows: list[RowTask]) -> int | None:
+    """Where the first task starts: the first labelled prose item or the first task row."""
+    starts = [t.item.line.start for t in prose[:1]]
+    starts += (
+        [c.start for c in (rows[0].number, rows[0].title, *rows[0].text) if c][:1] if rows else []
+    )
+    return min(starts) if starts else None
+
+
 # --- prose tasks ----------------------------------------------------------------------------------
-
-
-def _prose_tasks(outline: Outline, scope: str, first_is_lead: bool) -> list[Task]:
-    return [_from_prose(found, scope, first_is_lead) for found in find_tasks(outline)]
 
 
 def _from_prose(found: ProseTask, scope: str, first_is_lead: bool) -> Task:
@@ -83,7 +90,8 @@ def _from_prose(found: ProseTask, scope: str, first_is_lead: bool) -> Task:
     _add_spans_of(task, "section", found.section)
     _add_spans_of(task, "group", found.group)
     fields = found.fields.values
-    lead, coop = _units(fields.get(Field.LEAD, [])), _units(fields.get(Field.COOP, []))
+    lead, coop = _role_units(fields.get(Field.LEAD, []))
+    coop += _units(fields.get(Field.COOP, []))
     _set_units(task, lead, coop, first_is_lead)
     _set_deadline(task, fields.get(Field.DEADLINE, []))
     task.targets = _targets(body, scope)
@@ -98,11 +106,10 @@ def _add_spans_of(task: Task, key: str, item: Item | None) -> None:
 # --- table tasks ----------------------------------------------------------------------------------
 
 
-def _table_tasks(rep: Repaired, outline: Outline, scope: str, first_is_lead: bool) -> list[Task]:
+def _table_rows(rep: Repaired) -> list[RowTask]:
+    """Task rows of every task table; read before converting, as a row may go on next page."""
     reader = TableReader()
-    rows = [row for block in rep.blocks if isinstance(block, Grid) for row in reader.read(block)]
-    # converted only after every grid is read: a row may continue on the next page's table
-    return [_from_row(row, outline, scope, first_is_lead, seq) for seq, row in enumerate(rows, 1)]
+    return [row for block in rep.blocks if isinstance(block, Grid) for row in reader.read(block)]
 
 
 def _from_row(row: RowTask, outline: Outline, scope: str, first_is_lead: bool, seq: int) -> Task:
@@ -124,7 +131,8 @@ def _from_row(row: RowTask, outline: Outline, scope: str, first_is_lead: bool, s
     task.spans["text"] = (body[0][1], body[-1][1] + len(body[-1][0])) if body else title_span
     if row.group is not None:
         task.spans["group"] = (row.group.start, row.group.start + len(row.group.text))
-    lead, coop = _cell_units(row.lead), _cell_units(row.coop)
+    lead, coop = _role_units([(c.text, c.start) for c in row.lead])
+    coop += _cell_units(row.coop)
     for cell in row.lead:  # one 责任单位 cell holding 牵头单位：…配合单位：…
         labelled = find_labels(cell.text.replace("\n", " "), cell.start)
         if labelled.values.get(Field.COOP):
@@ -142,6 +150,26 @@ def _cell_units(cells: list[Cell]) -> list[tuple[str, Span]]:
 
 def _units(values: list[tuple[str, int]]) -> list[tuple[str, Span]]:
     return [u for value, start in values for u in split_units(value, offset=start)]
+
+
+_ROLE_WORD = re.compile(r"(?:牵头|配合|参与|协助|协同|协办)(?=[，,；;。、）)\s]|$)")
+
+
+def _role_units(
+    values: list[tuple[str, int]],
+) -> tuple[list[tuple[str, Span]], list[tuple[str, Span]]]:
+    """Lead units of a 责任单位 value that may say ``市教育局牵头，市市场监管局配合``."""
+    lead: list[tuple[str, Span]] = []
+    coop: list[tuple[str, Span]] = []
+    for value, start in values:
+        if _ROLE_WORD.search(value):
+            found_lead, found_coop = split_lead_coop(value, offset=start)
+            if found_lead:
+                lead += found_lead
+                coop += found_coop
+                continue
+        lead += split_units(value, offset=start)
+    return lead, coop
 
 
 def _cell_text(cell: Cell) -> str:

@@ -52,10 +52,11 @@ def _fields(item: Item) -> Labelled:
     for line in item.lines:
         found = find_labels(line.text, line.start) or inline_roles(line.text, line.start)
         for kind, values in found.values.items():
-            for value in values:
-                merged.add(kind, *value)
+            for value, start in values:
+                merged.add(kind, value, start, found.words.get(start, ""))
         if merged.first_label is None:
             merged.first_label = found.first_label
+    merged.settle_roles()
     return merged
 
 

@@ -139,13 +139,16 @@ class TableReader:
 def header_columns(row: tuple[Cell, ...], *, partial: bool = False) -> dict[int, Col] | None:
     """Map column index → role when ``row`` reads as a task table's header."""
     columns: dict[int, Col] = {}
+    words: dict[int, str] = {}
     for i, cell in enumerate(row):
         text = re.sub(r"\s+", "", cell.text)
         if not text or len(text) > 12:
             continue
         role = next((col for col, pattern in _HEADERS if pattern.search(text)), None)
+        if role is Col.LEAD and Col.LEAD in columns.values() and Col.COOP not in columns.values():
+            role = _second_unit_column(columns, words, text)
         if role is not None and role not in columns.values():
-            columns[i] = role
+            columns[i], words[i] = role, text
         elif role is Col.TEXT and Col.TITLE not in columns.values():
             columns[i] = Col.TITLE
     roles = set(columns.values())
@@ -154,6 +157,15 @@ def header_columns(row: tuple[Cell, ...], *, partial: bool = False) -> dict[int,
     has_text = bool(roles & {Col.TEXT, Col.TITLE})
     has_field = bool(roles & {Col.LEAD, Col.COOP, Col.DEADLINE})
     return columns if has_text and has_field else None
+
+
+def _second_unit_column(columns: dict[int, Col], words: dict[int, str], text: str) -> Col | None:
+    """Of 牵头单位 and 责任单位 side by side, 牵头 leads and 责任 is the units doing their part."""
+    first = next(i for i, col in columns.items() if col is Col.LEAD)
+    if text.startswith("牵头") and not words[first].startswith("牵头"):
+        columns[first] = Col.COOP
+        return Col.LEAD
+    return Col.COOP if words[first].startswith("牵头") else None
 
 
 def _heading(row: tuple[Cell, ...]) -> Cell | None:

@@ -315,3 +315,67 @@ def test_one_unit_column_holding_both_labels_and_a_leaders_column_ignored() -> N
     )
     task = parse_document(doc).tasks[0]
     assert (task.lead_units, task.coop_units) == (["市教育局"], ["市财政局"])
+
+
+def test_responsible_units_beside_a_lead_unit_cooperate() -> None:
+    text = """\
+宝鸡市2023年卫生健康工作要点分工
+一、重点工作
+1.推进医保支付改革。
+牵头单位：市医保局
+责任单位：市卫生健康委，各县区人民政府
+完成时间：2023年第三季度
+"""
+    task = parse_text(text).tasks[0]
+    assert task.lead_units == ["市医保局"]
+    assert task.coop_units == ["市卫生健康委", "各县区人民政府"]
+
+
+def test_lead_and_cooperating_units_written_in_one_field() -> None:
+    text = """\
+洛阳市“双减”重点任务分工方案
+一、重点任务
+1.规范校外培训。
+责任单位：市教育局牵头，市市场监管局、文化广电和旅游局配合
+完成时限：2022年6月底前
+"""
+    task = parse_text(text).tasks[0]
+    assert task.lead_units == ["市教育局"]
+    assert task.coop_units == ["市市场监管局", "市文化广电和旅游局"]
+
+
+def test_unit_columns_headed_lead_and_responsible() -> None:
+    doc = Document(
+        (
+            table(
+                ("序号", "重点任务", "牵头单位", "责任单位", "完成时限"),
+                (
+                    "1",
+                    "建设基地。建成1个基地。",
+                    "市教育局",
+                    "市财政局、各县区人民政府",
+                    "2022年底",
+                ),
+            ),
+        ),
+        "docx",
+    )
+    task = parse_document(doc).tasks[0]
+    assert (task.lead_units, task.coop_units) == (["市教育局"], ["市财政局", "各县区人民政府"])
+
+
+def test_scope_of_a_region_named_without_its_level() -> None:
+    from duban.plandoc.frontmatter import default_scope
+
+    assert default_scope("广西推动养老服务高质量发展重点任务分工方案") == "全区"
+    assert default_scope("甘肃省就业工作任务分工") == "全省"
+    assert default_scope("宁夏中卫市重点任务分工方案") == "全市"
+    assert default_scope("海原县2022年工作要点") == "全县"
+    assert default_scope("上海推进职业教育改革分工方案") == "全市"
+
+
+def test_decrees_count_as_basis() -> None:
+    notice = NOTICE.replace(
+        "（中办发〔2021〕43号）", "（中办发〔2021〕43号）和《优化营商环境条例》（国务院令第722号）"
+    )
+    assert parse_text(notice).basis == ["中办发〔2021〕43号", "国务院令第722号"]
