@@ -19,12 +19,13 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from duban import audit
-from duban.cli.render import status_table, units_table
+from duban.cli.render import status_table, summary_table, units_table
 from duban.config import SettingsError, load_settings
 from duban.db import Store
 from duban.migrate import upgrade
 from duban.models import Assignment, Plan, Task, Unit, UnitProposal
 from duban.queries.status import plan_status
+from duban.queries.status_sql import status_counts
 from duban.queries.units import current_registry
 from duban.services import plans, reports, units
 from duban.services.errors import ServiceError
@@ -318,10 +319,15 @@ def status(
     plan: PlanOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit (key).")] = None,
+    every: Annotated[bool, typer.Option("--all", help="Task counts of every plan.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Status of every task as of a date (default today): red, yellow, green, with reasons."""
     day = parse_date(as_of, "--as-of") or dt.date.today()
+    if every:
+        summary = reading(lambda session: all_plans(session, day))
+        emit(summary) if as_json else Console().print(summary_table(summary))
+        return
 
     def compute(session: Session) -> Any:
         return plan_status(session, pick_plan(session, plan, published=True), day, unit_key=unit)
@@ -331,6 +337,16 @@ def status(
         emit(result.to_json())
     else:
         Console().print(status_table(result))
+
+
+def all_plans(session: Session, day: dt.date) -> dict[str, Any]:
+    """Tasks per status for every published plan, counted in one SQL statement."""
+    counts = status_counts(session, day)
+    titles = dict(session.execute(select(Plan.id, Plan.title).where(Plan.id.in_(counts))).all())
+    plans_out = [
+        {"plan": pid, "title": titles[pid], "counts": dict(c)} for pid, c in counts.items()
+    ]
+    return {"as_of": day.isoformat(), "plans": sorted(plans_out, key=lambda p: p["plan"])}
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)

@@ -35,9 +35,14 @@ def ledger_table(plan: PlanDoc) -> Table:
     return table
 
 
+def cn_date(day: dt.date) -> str:
+    """``2021年7月31日``: dates as the UI writes them."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def deadline_label(date: dt.date | None, *, ongoing: bool) -> str:
     """``2021年7月31日（长期坚持）`` — dates as the UI shows them."""
-    text = f"{date.year}年{date.month}月{date.day}日" if date else ""
+    text = cn_date(date) if date else ""
     if ongoing:
         text = f"{text}（长期坚持）" if text else "长期坚持"
     return text
@@ -62,8 +67,8 @@ STATUS_STYLE = {
 
 def status_table(result: PlanStatus) -> Table:
     """Tasks with their status in colour, the reason, and each unit's own status."""
-    table = Table(title=f"{result.title}（截至{result.as_of.year}年{result.as_of.month}月"
-                  f"{result.as_of.day}日）", show_lines=True, expand=True)  # fmt: skip
+    title = f"{result.title}（截至{cn_date(result.as_of)}）"
+    table = Table(title=title, show_lines=True, expand=True)
     table.add_column("序号", ratio=1)
     table.add_column("任务", ratio=4)
     table.add_column("状态", ratio=2)
@@ -94,4 +99,17 @@ def units_table(data: dict[str, Any]) -> Table:
         table.caption = "待处理的单位名称：" + "、".join(
             f"#{p['id']} {p['name']}" for p in data["proposals"]
         )
+    return table
+
+
+def summary_table(summary: dict[str, Any]) -> Table:
+    """Every published plan's tasks by status."""
+    day = dt.date.fromisoformat(summary["as_of"])
+    table = Table(title=f"全部方案（截至{cn_date(day)}）", expand=True)
+    table.add_column("方案")
+    for label, style in STATUS_STYLE.values():
+        table.add_column(f"[{style}]{label}[/]", justify="right")
+    for plan in summary["plans"]:
+        table.add_row(f"{plan['plan']} {plan['title']}",
+                      *(str(plan["counts"].get(k, 0)) for k in STATUS_STYLE))  # fmt: skip
     return table

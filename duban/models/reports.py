@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duban.models.base import Base, utcnow
@@ -14,6 +14,7 @@ class Report(Base):
     """A unit's report on one assignment for one period; accepted reports are never edited."""
 
     __tablename__ = "reports"
+    __table_args__ = (Index("ix_reports_assignment_submitted", "assignment_id", "submitted_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(

@@ -45,6 +45,9 @@ def test_import_publish_report_and_status(duban) -> None:  # type: ignore[no-unt
     edu = next(a for a in first["assignments"] if a["unit"] == "中卫市教育局")
     assert edu == {"unit": "中卫市教育局", "role": "lead", "status": "done",
                    "reason": "已于2021年6月20日报完成并通过审核"}  # fmt: skip
+    summary = json.loads(duban("status", "--all", "--as-of", "2021-08-05", "--json").stdout)
+    counts = summary["plans"][0]["counts"]
+    assert sum(counts.values()) == 25 and counts["overdue"] >= 1
     verify = duban("audit", "verify")
     assert verify.returncode == 0 and "5 条记录" in verify.stdout
 
