@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, TypeVar
@@ -19,11 +20,12 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from duban import audit
-from duban.cli.render import status_table, summary_table, units_table
+from duban.cli.render import reports_table, status_table, summary_table, units_table
 from duban.config import SettingsError, load_settings
 from duban.db import Store
 from duban.migrate import upgrade
 from duban.models import Assignment, Plan, Task, Unit, UnitProposal
+from duban.queries.reports import ReportRow, list_reports
 from duban.queries.status import plan_status
 from duban.queries.status_sql import status_counts
 from duban.queries.units import current_registry
@@ -284,6 +286,39 @@ def find_assignment(session: Session, plan: Plan, number: str, unit: str) -> Ass
     if found is None:
         die(f"单位“{unit}”在任务 {number} 中没有分工")
     return found
+
+
+@report_app.command("list")
+def report_list(
+    task: Annotated[str | None, typer.Option("--task", help="Task number.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit key.")] = None,
+    state: Annotated[str | None, typer.Option("--state", help="submitted, accepted, …")] = None,
+    plan: PlanOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reports of a plan, newest first: a task's lead reports and cooperating contributions."""
+
+    def collect(session: Session) -> list[ReportRow]:
+        chosen = pick_plan(session, plan, published=True)
+        return list_reports(session, chosen.id, task=task, unit_key=unit, state=state)
+
+    rows = reading(collect)
+    if as_json:
+        emit([asdict(r) for r in rows])
+    else:
+        Console().print(reports_table(rows))
+
+
+@report_app.command("lock")
+def report_lock(
+    period: Annotated[str, typer.Argument(help="Period key, e.g. 2021-Q2.")],
+    plan: PlanOption = None,
+) -> None:
+    """Close a reporting period: no report for it may be submitted or decided any more."""
+    with writing() as session:
+        chosen = pick_plan(session, plan, published=True)
+        reports.lock_period(session, chosen.id, period, actor=actor())
+    print(f"报送期 {period} 已锁定")
 
 
 @report_app.command("accept")

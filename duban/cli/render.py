@@ -8,6 +8,7 @@ from typing import Any
 from rich.table import Table
 
 from duban.plandoc import PlanDoc, Target
+from duban.queries.reports import ReportRow
 from duban.queries.status import PlanStatus
 
 
@@ -15,7 +16,7 @@ def ledger_table(plan: PlanDoc) -> Table:
     """The plan as a ledger (台账): 序号 | 重点任务 | 责任单位 | 配合单位 | 完成时限 | 目标."""
     table = Table(title=plan.title, show_lines=True, expand=True)
     for header, ratio in (("序号", 1), ("重点任务", 4), ("责任单位", 4), ("配合单位", 5)):
-        table.add_column(header, ratio=ratio)
+        table.add_column(header, ratio=ratio, overflow="fold")
     table.add_column("完成时限", ratio=3)
     table.add_column("目标", ratio=5)
     group = None
@@ -69,11 +70,8 @@ def status_table(result: PlanStatus) -> Table:
     """Tasks with their status in colour, the reason, and each unit's own status."""
     title = f"{result.title}（截至{cn_date(result.as_of)}）"
     table = Table(title=title, show_lines=True, expand=True)
-    table.add_column("序号", ratio=1)
-    table.add_column("任务", ratio=4)
-    table.add_column("状态", ratio=2)
-    table.add_column("说明", ratio=6)
-    table.add_column("责任单位", ratio=6)
+    for header, ratio in (("序号", 1), ("任务", 4), ("状态", 2), ("说明", 6), ("责任单位", 6)):
+        table.add_column(header, ratio=ratio, overflow="fold")
     for task in result.tasks:
         label, style = STATUS_STYLE[task.status]
         units = "\n".join(
@@ -112,4 +110,26 @@ def summary_table(summary: dict[str, Any]) -> Table:
     for plan in summary["plans"]:
         table.add_row(f"{plan['plan']} {plan['title']}",
                       *(str(plan["counts"].get(k, 0)) for k in STATUS_STYLE))  # fmt: skip
+    return table
+
+
+STATE_LABELS = {"draft": "草稿", "submitted": "待审核", "accepted": "已通过", "returned": "已退回",
+                "superseded": "已被替代"}  # fmt: skip
+CLAIMED = {"not_started": "未启动", "in_progress": "推进中", "done": "已完成"}
+
+
+def reports_table(rows: list[ReportRow]) -> Table:
+    """Reports with their state, claim, dates and narrative; coop rows are contributions."""
+    table = Table(title="进展报告", show_lines=True, expand=True)
+    for header, ratio in (("编号", 1), ("任务", 1), ("单位", 4), ("报送期", 2), ("状态", 2),
+                          ("进展", 2), ("报送日期", 3), ("说明", 6)):  # fmt: skip
+        table.add_column(header, ratio=ratio, overflow="fold")
+    for r in rows:
+        role = "（配合）" if r.role == "coop" else ""
+        note = r.narrative + (f"\n逾期原因：{r.late_reason}" if r.late_reason else "")
+        note += f"\n退回原因：{r.return_reason}" if r.return_reason else ""
+        day = (cn_date(r.submitted_on) if r.submitted_on else "") + ("（补录）" * r.on_paper)
+        state = STATE_LABELS.get(r.state, r.state)
+        table.add_row(str(r.id), r.task, r.unit + role, r.period, state,
+                      CLAIMED.get(r.claimed, r.claimed), day, note.strip())  # fmt: skip
     return table
