@@ -13,6 +13,7 @@ from rich.console import Console
 
 from duban.cli.ledger import register
 from duban.cli.render import ledger_table
+from duban.cli.users import register as register_users
 from duban.plandoc import PlanDoc, PlanReadError, parse_bytes, parse_path
 
 app = typer.Typer(
@@ -82,3 +83,4 @@ def sample(
 
 
 register(app)
+register_users(app)

@@ -5,12 +5,14 @@ from duban.models.base import Base
 from duban.models.plans import Assignment, Plan, Target, Task
 from duban.models.reports import Evidence, PeriodLock, Report, ReportFigure
 from duban.models.units import Unit, UnitAlias, UnitProposal, unit_members
+from duban.models.users import LoginAttempt, User
 
 __all__ = [
     "Assignment",
     "AuditEvent",
     "Base",
     "Evidence",
+    "LoginAttempt",
     "PeriodLock",
     "Plan",
     "Report",
@@ -20,5 +22,6 @@ __all__ = [
     "Unit",
     "UnitAlias",
     "UnitProposal",
+    "User",
     "unit_members",
 ]

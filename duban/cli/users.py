@@ -1,0 +1,79 @@
+"""``duban user add|passwd|disable`` and ``duban serve``."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+
+from duban.cli.ledger import actor, die, writing
+from duban.services import users
+
+user_app = typer.Typer(help="Users who sign in to the web application.", no_args_is_help=True)
+
+
+def _password(given: str | None) -> str:
+    if given:
+        return given
+    first = getpass.getpass("密码：")
+    if first != getpass.getpass("再次输入密码："):
+        die("两次输入的密码不一致")
+    return first
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    role: Annotated[str, typer.Option("--role", help="admin|supervisor|reporter|leader|viewer")],
+    unit: Annotated[
+        str | None, typer.Option("--unit", help="Unit key (reporters, leaders).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Display name.")] = "",
+    password: Annotated[
+        str | None, typer.Option("--password", help="Password (asked for when left out).")
+    ] = None,
+) -> None:
+    """Add a user."""
+    secret = _password(password)
+    with writing() as session:
+        users.add_user(session, username, secret, role=role, unit_key=unit, display_name=name,
+                       actor=actor())  # fmt: skip
+    print(f"已添加用户 {username}")
+
+
+@user_app.command("passwd")
+def user_passwd(
+    username: Annotated[str, typer.Argument(help="Sign-in name.")],
+    password: Annotated[str | None, typer.Option("--password", help="New password.")] = None,
+) -> None:
+    """Set a user's password."""
+    secret = _password(password)
+    with writing() as session:
+        users.set_password(session, username, secret, actor=actor())
+    print(f"已更新 {username} 的密码")
+
+
+@user_app.command("disable")
+def user_disable(username: Annotated[str, typer.Argument(help="Sign-in name.")]) -> None:
+    """Disable a user: they are signed out at their next request."""
+    with writing() as session:
+        users.disable_user(session, username, actor=actor())
+    print(f"已停用用户 {username}")
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web application with uvicorn (settings from the environment)."""
+    import uvicorn
+
+    uvicorn.run("duban.web.app:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, proxy_headers=True, log_level="info")  # fmt: skip
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.command()(serve)

@@ -1,0 +1,79 @@
+"""Who may do what: the one table of actions × roles, ``can()``, and the SQL scope of a user.
+
+Roles (design.md): admin (联席办 / 教育局 — everything), supervisor (督导室 — read all, review,
+supervise), reporter (a unit's clerk — its own unit's work only), leader (a unit's head — what a
+reporter may, plus sign-off), viewer (city leaders — read). The permission docs and the
+permission-matrix tests are generated from ``ACTIONS``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+
+ROLES = ("admin", "supervisor", "reporter", "leader", "viewer")
+ROLE_LABELS = {
+    "admin": "管理员",
+    "supervisor": "督导室",
+    "reporter": "填报员",
+    "leader": "单位负责人",
+    "viewer": "查阅",
+}
+
+ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
+    "plan.view": ("查看方案、任务和状态", frozenset(ROLES)),
+    "plan.import": ("导入方案", frozenset({"admin"})),
+    "plan.publish": ("校对并发布方案", frozenset({"admin"})),
+    "units.manage": ("维护单位名录", frozenset({"admin"})),
+    "users.manage": ("管理用户", frozenset({"admin"})),
+    "report.view_all": ("查看所有单位的报告", frozenset({"admin", "supervisor", "viewer"})),
+    "report.submit": ("为本单位起草和报送进展", frozenset({"reporter", "leader"})),
+    "report.review": ("审核报告：通过或退回", frozenset({"admin", "supervisor"})),
+    "period.lock": ("锁定报送期", frozenset({"admin", "supervisor"})),
+    "audit.view": ("查看操作日志", frozenset({"admin", "supervisor"})),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The signed-in person as the rules see them."""
+
+    user_id: int
+    username: str
+    role: str
+    unit_id: int | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}:{self.username}"
+
+    @property
+    def own_unit_only(self) -> bool:
+        """Reporters and leaders see and touch their own unit's work only."""
+        return self.role in ("reporter", "leader")
+
+
+def can(actor: Actor | None, action: str) -> bool:
+    """Whether ``actor`` holds ``action``; unknown actions are refused (fail closed)."""
+    if actor is None or action not in ACTIONS:
+        return False
+    return actor.role in ACTIONS[action][1]
+
+
+def scope_to_unit(statement: Select[Any], actor: Actor, unit_column: Any) -> Select[Any]:
+    """Add the SQL filter that keeps a reporter or leader to their own unit's rows."""
+    if actor.own_unit_only:
+        return statement.where(unit_column == (actor.unit_id if actor.unit_id is not None else -1))
+    return statement
+
+
+def matrix_markdown() -> str:
+    """The permission table as Markdown, for docs/permissions.md."""
+    head = "| action | " + " | ".join(ROLES) + " |\n|---|" + "---|" * len(ROLES) + "\n"
+    rows = [
+        f"| {name} ({label}) | " + " | ".join("✓" if r in roles else "" for r in ROLES) + " |"
+        for name, (label, roles) in ACTIONS.items()
+    ]
+    return head + "\n".join(rows) + "\n"

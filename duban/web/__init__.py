@@ -1,0 +1,1 @@
+"""The web application: server-rendered pages and the JSON API under /api/v1."""

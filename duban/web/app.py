@@ -1,0 +1,108 @@
+"""``create_app(settings)``: wiring only — middleware, templates, routes, error pages."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.responses import Response
+
+from duban.config import Settings
+from duban.db import Store
+from duban.services.errors import Conflict, Invalid, NotFound, ServiceError
+from duban.web.deps import SignInRequired, context, render
+from duban.web.routes import ROUTERS
+from duban.web.security import SecurityHeaders
+
+HERE = Path(__file__).parent
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """The web application for ``settings``; nothing is built before this is called."""
+    secret = settings.secret_key or (secrets.token_urlsafe(32) if settings.demo else None)
+    if secret is None:
+        raise RuntimeError("DUBAN_SECRET_KEY is not set: set it (≥ 32 characters) to serve")
+    app = FastAPI(
+        title="Duban 督办",
+        version="0.1.0",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store or Store(settings)
+    app.state.templates = _templates()
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        SessionMiddleware, secret_key=secret, session_cookie="duban_session",
+        max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookies,
+    )  # fmt: skip
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    _error_pages(app)
+    return app
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=HERE / "templates", context_processors=[context])
+    templates.env.autoescape = True
+    return templates
+
+
+def _error_pages(app: FastAPI) -> None:
+    """Every error answers in words a person can act on; no traceback ever leaves."""
+
+    @app.exception_handler(SignInRequired)
+    async def sign_in(request: Request, exc: SignInRequired) -> Response:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(ServiceError)
+    async def refused(request: Request, exc: ServiceError) -> Response:
+        status = {NotFound: 404, Conflict: 409, Invalid: 400}.get(type(exc), 400)
+        return _error(request, status, exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        where = "；".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ())[1:])}：{e.get('msg', '')}"
+            for e in exc.errors()[:5]
+        )
+        return _error(request, 422, f"请求内容有误：{where}")
+
+    @app.exception_handler(OperationalError)
+    async def unavailable(request: Request, exc: OperationalError) -> Response:
+        return _error(request, 503, "数据库暂时无法访问，请稍后再试")
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        return _error(request, 500, "服务器内部错误，已记录，请稍后再试")
+
+
+TITLES = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "未找到", 409: "操作冲突",
+          422: "请求有误", 500: "服务器错误", 503: "服务暂不可用"}  # fmt: skip
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    title = TITLES.get(status, "出错了")
+    return render(request, "error.html", status, title=title, message=message, status=status)
+
+
+def app_from_environment() -> FastAPI:
+    """The factory ``duban serve`` hands to uvicorn: settings from the environment."""
+    from duban.config import load_settings
+
+    return create_app(load_settings())

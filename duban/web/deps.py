@@ -1,0 +1,123 @@
+"""Request dependencies: the store, the signed-in actor, permissions, CSRF, rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from duban.db import Store
+from duban.models import Unit, User
+from duban.permissions import ACTIONS, ROLE_LABELS, Actor, can
+from duban.web.i18n import pick_language, translations
+from duban.web.security import csrf_ok, csrf_token
+
+
+def store(request: Request) -> Store:
+    result: Store = request.app.state.store
+    return result
+
+
+def read_session(request: Request) -> Iterator[Session]:
+    """A read-only transaction for the request."""
+    with store(request).read() as session:
+        yield session
+
+
+def current_actor(request: Request) -> Actor | None:
+    """The signed-in actor from the session cookie, checked against the database each request
+    (a disabled user is signed out at once)."""
+    user_id = request.session.get("user_id")
+    if not isinstance(user_id, int):
+        return None
+    with store(request).read() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            request.session.clear()
+            return None
+        return Actor(user.id, user.username, user.role, user.unit_id)
+
+
+class SignInRequired(Exception):
+    """Raised for a page that needs a signed-in user; answered with a redirect to /login."""
+
+
+def signed_in(request: Request) -> Actor:
+    actor = current_actor(request)
+    if actor is None:
+        if request.url.path.startswith("/api/"):
+            raise HTTPException(401, "请先登录")
+        raise SignInRequired()
+    request.state.actor = actor
+    return actor
+
+
+def require(action: str) -> Callable[..., Actor]:
+    """A dependency that lets only actors holding ``action`` through (403 otherwise)."""
+    assert action in ACTIONS, action
+
+    def check(actor: Annotated[Actor, Depends(signed_in)]) -> Actor:
+        if not can(actor, action):
+            raise HTTPException(403, "您没有权限执行此操作")
+        return actor
+
+    return check
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    """Refuse a state-changing request without the session's CSRF token (form or header)."""
+    submitted = token or request.headers.get("x-csrf-token")
+    if not csrf_ok(request, submitted):
+        raise HTTPException(403, "页面已过期或来源不明（CSRF 校验失败），请刷新后重试")
+
+
+def language(request: Request) -> str:
+    return pick_language(
+        request.query_params.get("lang"),
+        request.cookies.get("lang"),
+        request.headers.get("accept-language"),
+    )
+
+
+def context(request: Request) -> dict[str, Any]:
+    """What every template may use: ``_``, the actor, CSRF token, dates as the UI writes them."""
+    lang = language(request)
+    tr = translations(lang)
+    actor = getattr(request.state, "actor", None)
+    return {
+        "_": tr.gettext,
+        "lang": lang,
+        "actor": actor,
+        "can": lambda action: can(actor, action),
+        "csrf_token": csrf_token(request),
+        "cn_date": cn_date,
+        "role_label": lambda role: tr.gettext(ROLE_LABELS.get(role) or str(role)),
+        "settings": request.app.state.settings,
+        "unit_name": lambda: _unit_name(request, actor),
+    }
+
+
+def cn_date(day: dt.date | None) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def _unit_name(request: Request, actor: Actor | None) -> str:
+    if actor is None or actor.unit_id is None:
+        return ""
+    with store(request).read() as session:
+        unit = session.get(Unit, actor.unit_id)
+        return unit.name if unit else ""
+
+
+def templates(request: Request) -> Jinja2Templates:
+    result: Jinja2Templates = request.app.state.templates
+    return result
+
+
+def render(request: Request, name: str, status_code: int = 200, **values: Any) -> Response:
+    return templates(request).TemplateResponse(request, name, {**values}, status_code=status_code)

@@ -1,0 +1,47 @@
+"""驾驶舱: the dashboard of a plan as of any date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from duban.domain.choices import STATUS_LABELS, Status
+from duban.models import Plan
+from duban.permissions import Actor
+from duban.queries.dashboard import ORDER, dashboard, published_plans
+from duban.web.charts import stacked_bar, timeline
+from duban.web.deps import read_session, render, require
+
+router = APIRouter()
+
+
+@router.get("/")
+def dashboard_page(
+    request: Request,
+    actor: Annotated[Actor, Depends(require("plan.view"))],
+    session: Annotated[Session, Depends(read_session)],
+    plan: Annotated[int | None, Query()] = None,
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> Response:
+    plans = published_plans(session)
+    if not plans:
+        return render(request, "empty.html")
+    chosen = session.get(Plan, plan if plan is not None else plans[-1][0])
+    if chosen is None or chosen.state != "published":
+        raise HTTPException(404, "没有这个已发布的方案")
+    day = as_of or dt.date.today()
+    board = dashboard(session, chosen, day)
+    labels = {s.value: STATUS_LABELS[s] for s in Status}
+    overall = stacked_bar([(s.value, board.counts.get(s.value, 0), labels[s.value]) for s in ORDER])
+    groups = [
+        (g, stacked_bar([(s.value, g.counts.get(s.value, 0), labels[s.value]) for s in ORDER]))
+        for g in board.groups
+    ]
+    return render(
+        request, "dashboard.html", board=board, order=[s.value for s in ORDER], labels=labels,
+        overall=overall, groups=groups, timeline=timeline(board.timeline),
+    )  # fmt: skip
