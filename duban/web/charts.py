@@ -50,16 +50,16 @@ def timeline(
     top = max(due for _, due, _ in rows) or 1
     step = width / len(rows)
     bar = step * 0.6
-    plot = height - 36
+    plot = height - 36 - 14  # room for the labels above the tallest column and below all
     parts = []
     for i, (label, due, done) in enumerate(rows):
         x = i * step + (step - bar) / 2
         h_due, h_done = plot * due / top, plot * done / top
         parts.append(
-            f'<rect x="{x:.1f}" y="{plot - h_due + 4:.1f}" width="{bar:.1f}" height="{h_due:.1f}" '
-            f'fill="#d9e3ee"/><rect x="{x:.1f}" y="{plot - h_done + 4:.1f}" width="{bar:.1f}" '
-            f'height="{h_done:.1f}" fill="#1e7a3c"/>'
-            f'<text x="{x + bar / 2:.1f}" y="{plot - h_due:.1f}" text-anchor="middle" '
+            f'<rect x="{x:.1f}" y="{plot - h_due + 18:.1f}" width="{bar:.1f}" '
+            f'height="{h_due:.1f}" fill="#d9e3ee"/><rect x="{x:.1f}" y="{plot - h_done + 18:.1f}" '
+            f'width="{bar:.1f}" height="{h_done:.1f}" fill="#1e7a3c"/>'
+            f'<text x="{x + bar / 2:.1f}" y="{plot - h_due + 14:.1f}" text-anchor="middle" '
             f'class="num">{done}/{due}</text>'
             f'<text x="{x + bar / 2:.1f}" y="{height - 8}" text-anchor="middle">'
             f"{escape(label)}</text>"

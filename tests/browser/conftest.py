@@ -1,0 +1,92 @@
+"""Browser tests: the real server on a free port, driven by Debian's Chromium through Playwright.
+
+Screenshots go to ``test-artifacts/screenshots/`` (not committed). Without Chromium the tests
+are skipped locally and fail under CI, where ``scripts/test`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from duban.config import Settings
+from duban.db import Store
+from duban.migrate import upgrade
+from duban.services import users
+from duban.web.app import create_app
+from tests.factories import ADMIN, published_sample
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "correct-horse-9"
+CAST = {
+    "admin": ("admin", None),
+    "dudao": ("supervisor", None),
+    "jyj": ("reporter", "zw-edu"),
+    "rsj": ("reporter", "zw-hrss"),
+    "leader": ("viewer", None),
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A served deployment of the sample plan with the cast's accounts; yields its base URL."""
+    home = tmp_path_factory.mktemp("browser-home")
+    store = Store(Settings(home=home))
+    upgrade(store.engine)
+    published_sample(store)
+    with store.write() as session:
+        for name, (role, unit) in CAST.items():
+            users.add_user(session, name, PASSWORD, role=role, unit_key=unit, actor=ADMIN)
+    app = create_app(Settings(home=home, secret_key="b" * 40), store)
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=10)
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required under CI: scripts/test installs it")
+        pytest.skip("Chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+def shot(page: object, name: str) -> None:
+    """Save a 1366×768 screenshot as a test artifact."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
