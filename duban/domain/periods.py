@@ -17,6 +17,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from duban.domain.choices import Cadence
 
@@ -95,6 +96,7 @@ class Period:
         return period_of(self.start - dt.timedelta(days=1), self.cadence)
 
 
+@lru_cache(maxsize=65536)  # pure and called per report per evaluation: worth remembering
 def period_of(day: dt.date, cadence: Cadence) -> Period:
     """The period of ``cadence`` that holds ``day``."""
     months = MONTHS[cadence]
@@ -103,6 +105,7 @@ def period_of(day: dt.date, cadence: Cadence) -> Period:
     return Period(start, _month_end(dt.date(day.year, first + months - 1, 1)))
 
 
+@lru_cache(maxsize=65536)
 def counting_period(submitted_on: dt.date, cadence: Cadence, grace_days: int) -> Period:
     """The period a report submitted on ``submitted_on`` counts for.
 

@@ -169,9 +169,12 @@ def _reports(session: Session, plan_id: int, as_of: dt.date) -> dict[int, list[R
     out: dict[int, list[ReportFact]] = defaultdict(list)
     for assignment_id, seq, submitted, claimed, accepted, returned in session.execute(query):
         assert submitted is not None  # filtered above
-        fact = ReportFact(submitted, ClaimedState(claimed), accepted, returned, seq)
+        fact = ReportFact(submitted, _CLAIMED[claimed], accepted, returned, seq)
         out[assignment_id].append(fact)
     return out
+
+
+_CLAIMED = {state.value: state for state in ClaimedState}
 
 
 def _facts(
