@@ -20,12 +20,19 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from duban import audit
-from duban.cli.render import reports_table, status_table, summary_table, units_table
+from duban.cli.render import (
+    reports_table,
+    scorecard_table,
+    status_table,
+    summary_table,
+    units_table,
+)
 from duban.config import SettingsError, load_settings
 from duban.db import Store
 from duban.migrate import upgrade
 from duban.models import Assignment, Plan, Task, Unit, UnitProposal
 from duban.queries.reports import ReportRow, list_reports
+from duban.queries.scorecard import scorecards_json, unit_scorecards
 from duban.queries.status import plan_status
 from duban.queries.status_sql import status_counts
 from duban.queries.units import current_registry
@@ -384,6 +391,26 @@ def all_plans(session: Session, day: dt.date) -> dict[str, Any]:
     return {"as_of": day.isoformat(), "plans": sorted(plans_out, key=lambda p: p["plan"])}
 
 
+def scorecard(
+    year: Annotated[int, typer.Option("--year", help="Year, e.g. 2022.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Card as it stood on this day (YYYY-MM-DD).")
+    ] = None,
+    plan: PlanOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Unit scorecards for a year, ranked, with the formula shown."""
+    day = parse_date(as_of, "--as-of")
+    if day is None and year == dt.date.today().year:
+        day = dt.date.today()  # a running year: count only what is decided by now
+    cards = reading(lambda s: unit_scorecards(s, year, as_of=day, plan_id=plan))
+    data = scorecards_json(year, day, cards)
+    if as_json:
+        emit(data)
+    else:
+        Console().print(scorecard_table(data))
+
+
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
 
@@ -402,6 +429,7 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
     app.command()(publish)
     app.command()(status)
+    app.command()(scorecard)
     app.add_typer(units_app, name="units")
     app.add_typer(report_app, name="report")
     app.add_typer(audit_app, name="audit")

@@ -5,7 +5,8 @@ exist, an acceptance or a return after D has not happened. For an assignment, fi
 applies wins (done / done_late > overdue > due_soon > unreported > on_track):
 
 - **done** — its latest accepted report (submitted and accepted by D; latest by ``submitted_on``,
-  then ``seq``) claims done; **done_late** if that report was submitted after the deadline.
+  then ``seq``) claims done; **done_late** if the completion — the first report of the unbroken
+  run of accepted done claims ending with that one — was submitted after the deadline.
   An *ongoing* (长期坚持) done assignment shows **unreported** instead when the latest owed period
   ends after the completion day and has no counting report.
 - **overdue** — not done and ``deadline < D`` (the deadline day itself is not overdue).
@@ -97,10 +98,29 @@ def assignment_status(
 ) -> Verdict:
     """The status of one assignment as of ``as_of`` (module docstring); never raises for dates
     inside the calendar's usable range."""
-    completion = latest_accepted(facts.reports, as_of)
-    if completion is not None and completion.claimed is ClaimedState.DONE:
-        return _done_verdict(facts, completion.submitted_on, as_of, rules)
+    done_on = completed_on(facts.reports, as_of)
+    if done_on is not None:
+        return _done_verdict(facts, done_on, as_of, rules)
     return _open_verdict(facts, as_of, rules)
+
+
+def completed_on(reports: Sequence[ReportFact], as_of: dt.date) -> dt.date | None:
+    """The day the work was reported done, if the latest report accepted by ``as_of`` claims done.
+
+    It is the first report of the unbroken run of accepted done claims that ends with the latest:
+    an ongoing task's later quarterly "still done" reports do not move the completion day (and
+    so cannot make a completion on time late). ``None`` when the latest accepted report does not
+    claim done.
+    """
+    accepted = sorted(
+        (r for r in reports if r.accepted_at(as_of)), key=lambda r: (r.submitted_on, r.seq)
+    )
+    done_on = None
+    for report in reversed(accepted):
+        if report.claimed is not ClaimedState.DONE:
+            break
+        done_on = report.submitted_on
+    return done_on
 
 
 def latest_accepted(reports: Sequence[ReportFact], as_of: dt.date) -> ReportFact | None:

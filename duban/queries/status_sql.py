@@ -5,8 +5,9 @@ database does the work: no Python loop over reports. What differs per plan — t
 reporting period and the warning window — is computed in Python for each plan (a few hundred
 rows) and joined in as a ``VALUES`` table; the rest is three common table expressions:
 
-- ``latest``: each assignment's latest report accepted by D (window function, as the domain's
-  ``latest_accepted``: greatest ``submitted_on``, then id);
+- ``latest``: for each assignment whose latest report accepted by D claims done, the day of the
+  first report of that unbroken run of done claims (a running window sum, as the domain's
+  ``completed_on``: reports ordered by ``submitted_on``, then id);
 - ``counted``: assignments with a counting report for their plan's latest owed period (submitted
   by D, not returned by D, inside the period's counting window ``[start + grace, end + grace]``);
 - the ``CASE`` that applies the rules in order of precedence.
@@ -93,18 +94,26 @@ def assignment_statuses(
             Report.assignment_id,
             Report.claimed,
             Report.submitted_on,
-            func.row_number()
+            # accepted reports at or after this one (newest first) that do not claim done: zero
+            # marks the unbroken run of done claims that ends with the latest report
+            func.sum(case((Report.claimed == "done", 0), else_=1))
             .over(
                 partition_by=Report.assignment_id,
                 order_by=(Report.submitted_on.desc(), Report.id.desc()),
+                rows=(None, 0),
             )
-            .label("rn"),
+            .label("open_since"),
         )
         .where(Report.submitted_on <= as_of, Report.accepted_on <= as_of)
         .where(Report.assignment_id.in_(in_plans))
         .cte("ranked")
     )
-    latest = select(ranked).where(ranked.c.rn == 1).cte("latest")
+    latest = (
+        select(ranked.c.assignment_id, func.min(ranked.c.submitted_on).label("submitted_on"))
+        .where(ranked.c.open_since == 0)
+        .group_by(ranked.c.assignment_id)
+        .cte("latest")
+    )
     counted = (
         select(Report.assignment_id)
         .join(Assignment, Assignment.id == Report.assignment_id)
@@ -126,7 +135,7 @@ def assignment_statuses(
         else_=Status.DONE.value,
     )
     status = case(
-        (latest.c.claimed == "done", done),
+        (latest.c.submitted_on.is_not(None), done),
         (Task.deadline < as_of, Status.OVERDUE.value),
         (Task.deadline <= pw.c.warn_until, Status.DUE_SOON.value),
         (missing, Status.UNREPORTED.value),

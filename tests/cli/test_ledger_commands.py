@@ -48,6 +48,9 @@ def test_import_publish_report_and_status(duban) -> None:  # type: ignore[no-unt
     summary = json.loads(duban("status", "--all", "--as-of", "2021-08-05", "--json").stdout)
     counts = summary["plans"][0]["counts"]
     assert sum(counts.values()) == 25 and counts["overdue"] >= 1
+    cards = json.loads(duban("scorecard", "--year", "2021", "--json").stdout)
+    edu = next(u for u in cards["units"] if u["key"] == "zw-edu")
+    assert edu["done_on_time"] == 1 and "综合得分" in cards["formula"]
     verify = duban("audit", "verify")
     assert verify.returncode == 0 and "5 条记录" in verify.stdout
 

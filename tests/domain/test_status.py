@@ -507,3 +507,24 @@ def test_task_is_its_most_severe_lead_and_done_only_when_all_are(
     assert SEVERITY[task.status] == max(SEVERITY[s] for s in statuses)
     assert (task.status in DONE_STATUSES) == all(s in DONE_STATUSES for s in statuses)
     assert task.reason
+
+
+def test_later_still_done_reports_do_not_make_an_ongoing_completion_late() -> None:
+    history = facts(
+        done_report(D(2021, 6, 20)),  # done in time for the 2021-07-31 deadline
+        done_report(D(2021, 10, 5)),  # and reported as still done every quarter after it
+        done_report(D(2022, 1, 6)),
+        ongoing=True,
+    )
+    verdict = assignment_status(history, D(2022, 1, 20))
+    assert (verdict.status, verdict.done_on) == (Status.DONE, D(2021, 6, 20))
+
+
+def test_a_done_claim_after_a_reopened_one_dates_the_completion_anew() -> None:
+    history = facts(
+        done_report(D(2021, 6, 20)),
+        ReportFact(D(2021, 7, 5), PROGRESS, accepted_on=D(2021, 7, 6)),  # reopened
+        done_report(D(2021, 9, 2)),
+    )
+    verdict = assignment_status(history, D(2021, 10, 1))
+    assert (verdict.status, verdict.done_on) == (Status.DONE_LATE, D(2021, 9, 2))
