@@ -62,8 +62,11 @@ class Store:
         """One write transaction: commit when the block ends, roll back if it raises."""
         with self._writes() as session, session.begin():
             if self.engine.dialect.name == "postgresql":
-                # one writer at a time extends the audit chain (see duban.audit)
-                session.execute(text("SELECT pg_advisory_xact_lock(42)"))
+                # one writer at a time extends the audit chain (see duban.audit); the key is the
+                # schema's, so deployments sharing a database in several schemas do not queue
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(hashtext('duban:' || current_schema()))")
+                )
             yield session
 
     @contextmanager
