@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from duban.plandoc.lexicon import LEADING, PREDICATE_START
+from duban.plandoc.lexicon import (
+    ACTION_VERBS,
+    COMPARISON,
+    LEADING,
+    PREDICATE_START,
+    VERB_START,
+    alternation,
+)
 
 Range = tuple[int, int]
 
@@ -103,26 +110,47 @@ def inside(ranges: list[Range], pos: int) -> Range | None:
 LEVELS = "省市县区旗州盟乡镇"
 _MAX_PLACE = 4  # characters of a place name before its level (乌鲁木齐市)
 UNIT_NAME = re.compile(
-    r"(?:学校|学院|大学|院校|政府|管委会|委员会|中心|局|委|办|厅|县|区|市|旗|乡|镇|街道)"
-    r"(?:（[^（）]{1,6}）)?$"
+    r"(?:学校|学院|大学|院校|医院|卫生院|政府|管委会|委员会|中心|集团|公司|局|委|办|厅"
+    r"|县|区|市|旗|乡|镇|村|街道)(?:（[^（）]{1,6}）)?$"
 )
 _MAX_SUBJECT = 25
-_NAME_ENDS = set("校院学府会心局委办厅县区市旗乡镇道）")  # last characters of UNIT_NAME
-_WHOLE_AREA = re.compile(
-    r"全[省市县区州旗盟]|每[个所]?(?:乡镇|街道|社区|行政村|县（区）|县区|学校|[省市县区乡镇村校])"
+_NAME_ENDS = set("校院学府会心团司局委办厅县区市旗乡镇村道）")  # last characters of UNIT_NAME
+# A kind of place or a class of bodies (农村, 县级疾控中心), or a name ending in a verb (全年举办)
+_NOT_ONE = re.compile(
+    r"^(?:农村|乡村|城乡|城镇|城市)(?:学校|医院|卫生院)?$"
+    r"|^(?:[省市县区乡镇村]|自治区|[一二三四五六七八九]星?)级"
+    rf"|(?:{alternation(ACTION_VERBS)})$"
+)
+_KIND = (
+    r"(?:[^\W\d_在对为的和与及向把按]{0,4}"
+    r"(?:县（[市区、]{1,5}）|县区|乡镇|街道|社区|行政村|集团|园区|企业|单位|机构|幼儿园"
+    r"|[学院省市县区乡镇村校])"
+    r"(?:（[^（）]{1,6}）)?)"
+)
+_EACH = re.compile(
+    rf"每[个所家]?(?!年|月|季|周|天|学|届|期|半年|两年|[0-9一二三四五六七八九十]+年){_KIND}"
+    rf"(?=\s*(?:{PREDICATE_START.pattern}))"
+)
+_WHOLE_AREA = re.compile(rf"全[省市县区州旗盟国镇乡]|{_EACH.pattern}")
+# A clause that opens with these carries on the subject of the clause before it.
+_CARRIES = re.compile(
+    rf"(?:{VERB_START.pattern}|[在对向把按以由经为各共再均新将可要应]|通过|[\dA-Za-z])"
 )
 
 
 def clause_subject(clause: str, default: str) -> str | None:
     """Who a clause commits: the one unit it opens with, ``default`` for several, else ``None``.
 
-    ``全市共建成…`` → 全市, ``每县至少…`` → 每县, ``市职业技术学校重点建设…`` → 市职业技术学校,
-    ``市、县职业技术学校与相关院校合办…`` → ``default``; a clause opening with a verb has none.
+    ``全市共建成…`` → 全市, ``每个集团至少…`` → 每个集团, ``市职业技术学校重点建设…`` →
+    市职业技术学校, ``市、县职业技术学校与相关院校合办…`` → ``default``; ``试点每个设区市不少于…``
+    → 每个设区市. A clause opening with a verb (or 其中) carries on the subject before it
+    (``None``); one whose own subject is no unit and that states its own comparison
+    (``村级实践站覆盖率达到100%``) is back to ``default``.
     """
     m = LEADING.match(clause)
-    clause = clause[m.end() :] if m else clause
-    area = _WHOLE_AREA.match(clause)
-    if area:
+    lead, clause = (clause[: m.end()], clause[m.end() :]) if m else ("", clause)
+    area = _WHOLE_AREA.match(clause) or _EACH.search(clause)
+    if area and not re.search(r"\d", clause[: area.start()]):
         return area.group(0)
     for end in range(min(len(clause), _MAX_SUBJECT), 1, -1):
         name = clause[:end]
@@ -133,7 +161,9 @@ def clause_subject(clause: str, default: str) -> str | None:
                 return default
             if not PREDICATE_START.match(name):
                 return name
-    return None
+    if "其中" in lead or not clause or _CARRIES.match(clause) or not COMPARISON.search(clause):
+        return None
+    return default
 
 
 def is_unit_name(name: str) -> bool:
@@ -142,7 +172,9 @@ def is_unit_name(name: str) -> bool:
     A bare kind (学校, 政府) names no one in particular.
     """
     m = UNIT_NAME.search(name)
-    return m is not None and m.start() > 0
+    if m is None or m.start() == 0:
+        return False
+    return not (VERB_START.match(name) or _NOT_ONE.search(name))
 
 
 def is_several_units(name: str) -> bool:

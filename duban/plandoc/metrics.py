@@ -20,7 +20,7 @@ _AFTER_STOP = re.compile(
     r"|(?<![中高同平对])等(?!级)"
     r"|和(?=\s*\d)|\d{4}\s*年"
 )
-_TRIM_END = re.compile(r"[的各共为在是有和及与按\s]+$")
+_TRIM_END = re.compile(r"[的各共为在是有和及与按约\s]+$")
 _OPENERS = re.compile(r"^(?:全[省市县区州旗盟年]|年内|当年|可?按照?|依照|约|具有[^的]{1,12}的)")
 _WINDOW_WORD = re.compile(r"[\d一二三四五六七八九十]+(?:年|个月)之?内")
 _PLACE = re.compile(r"\s*(在[^，。；、,;]{1,12})(?=[，。；、,;]|$)")

@@ -1,9 +1,10 @@
 """Quantities in running text: a number with its measure word (``5个``, ``1万人次``, ``50%``).
 
 ``find_quantities`` keeps only the quantities that can be targets. It drops years and dates, names
-with digits (inside “”, 《》, 〔〕), ordinals (第一), durations used as attributes (3年中职教育) and
-Chinese 一 inside words (一批, 一体); a window like ``5年内`` comes back as a ``PeriodMark`` for the
-quantities after it. Pure: no I/O.
+with digits (inside “”, 《》, 〔〕), ordinals (第一), durations used as attributes (3年中职教育,
+签订1年以上劳动合同) or conditions (工作满5年), classes to remove (消除56人以上大班额), named
+sets (五项制度) and Chinese 一 inside words (一批, 一体); a window like ``5年内`` comes back as a
+``PeriodMark`` for the quantities after it. The units of measure are in ``lexicon``. Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -12,18 +13,29 @@ import re
 from dataclasses import dataclass
 
 from duban.plandoc.clauses import Range, inside
-from duban.plandoc.lexicon import FLOOR_BEFORE, OP_AFTER, OP_AFTER_RE
+from duban.plandoc.lexicon import (
+    COMPARED_BEFORE,
+    CONDITION_BEFORE,
+    COUNT_UNITS,
+    DURATION_FOLLOW,
+    DURATION_UNITS,
+    FLOOR_BEFORE,
+    HEDGE_BEFORE,
+    NAMED_SET,
+    NAMED_SET_UNITS,
+    NOT_AFTER,
+    OP_AFTER,
+    OP_AFTER_RE,
+    PERCENT_UNITS,
+    RATE_UNIT,
+    REMOVAL_BEFORE,
+    VERB_START,
+)
 from duban.plandoc.model import Op
 from duban.plandoc.numbers import CN_NUMERAL_CHARS, NUMBER, parse_number
 
-_COUNT_UNITS = (
-    "人次 户次 场次 班次 批次 平方米 立方米 公里 千米 个 家 人 名 门 次 所 项 支 条 批 "
-    "套 场 期 户 位 座 处 台 辆 间 张 份 册 部 轮 篇 件 节 亩 米 吨 床 班 队 倍 元"
-)
-PERCENT_UNITS = {"%", "％", "‰", "个百分点", "百分点"}
-DURATION_UNITS = {"年", "个月", "天", "周", "小时", "学时", "课时"}
 UNITS = sorted(
-    PERCENT_UNITS | DURATION_UNITS | set(_COUNT_UNITS.split()),
+    PERCENT_UNITS | DURATION_UNITS | set(COUNT_UNITS),
     key=len,
     reverse=True,
 )
@@ -31,36 +43,11 @@ _UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 QUANTITY = re.compile(
     rf"百分之(?P<pct>{NUMBER})"
     rf"|(?P<num>{NUMBER})(?:\s*[-－—–~～至到]\s*(?P<max>{NUMBER}))?\s*(?P<more>[余多])?"
-    rf"\s*(?P<unit>{_UNIT_RE})"
+    rf"\s*(?P<unit>{_UNIT_RE}|{RATE_UNIT})"
 )
 
-# A measure word followed by one of these is the start of another word (人员, 名师, 一次性).
-NOT_AFTER = {
-    "人": "员才民口大工",
-    "名": "师校牌单额称录义",
-    "家": "庭长乡园属",
-    "门": "类户槛诊",
-    "次": "性数序",
-    "所": "有属在得以需",
-    "条": "件例款",
-    "期": "间待望限刊",
-    "项": "目",
-    "场": "所景地馆",
-    "部": "门分署",
-    "支": "持付出撑部",
-    "处": "理置",
-    "位": "于置",
-    "班": "子级组主",
-    "队": "伍",
-    "件": "事",
-    "元": "素旦",
-    "米": "面粮",
-    "周": "岁边期年",
-    "天": "然地",
-}
-# After a duration only these may follow; anything else makes it an attribute (3年中职教育).
-DURATION_FOLLOW = "以的在或及左、和至之每内"
 _NOT_BEFORE = "第前+-.．/"
+_AFTER_BOUND_OK = "的和或及与并且"  # 1年以上的 / 以上并…: the bound ends the figure
 _HEDGE = re.compile(r"\s*左右")
 _WINDOW = re.compile(r"之?内")
 _PAST = re.compile(r"(?:近|连续|过去|已)$")
@@ -78,11 +65,12 @@ class Quantity:
     unit: str
     suffix_op: Op | None
     chinese: bool
+    hedged: bool = False  # 约8%, 8%左右
 
     @property
     def kind(self) -> str:
         """``percent``, ``duration`` or ``count``: what a bare figure of it means."""
-        if self.unit in PERCENT_UNITS:
+        if self.unit in PERCENT_UNITS or self.unit.startswith("/"):  # 12/10万 is a rate
             return "percent"
         return "duration" if self.unit in DURATION_UNITS else "count"
 
@@ -105,7 +93,10 @@ def find_quantities(
         q = _quantity(text, m, end)
         if q is None or inside(quoted, q.start) or not _stands_alone(text, q):
             continue
+        # 5年内 is a window for what follows; 压缩至15个工作日内 is itself the target
         window = _WINDOW.match(text, q.unit_end, end) if q.kind == "duration" else None
+        if window and COMPARED_BEFORE.search(text, max(start, q.start - 6), q.start):
+            window = None
         if window:
             label = re.sub(r"\s", "", text[q.start : q.unit_end]) + "内"
             windows.append(PeriodMark(q.start, window.end(), label))
@@ -120,7 +111,7 @@ def _quantity(text: str, m: re.Match[str], limit: int) -> Quantity | None:
     if value is None:
         return None
     value_max = parse_number(m.group("max")) if m.group("max") else None
-    unit = "%" if m.group("pct") or m.group("unit") == "％" else m.group("unit")
+    unit = "%" if m.group("pct") or m.group("unit") == "％" else re.sub(r"\s", "", m.group("unit"))
     suffix = OP_AFTER_RE.match(text, m.end(), limit)
     suffix_op: Op | None = OP_AFTER[suffix.group(1)] if suffix else None
     if m.group("more"):
@@ -136,6 +127,7 @@ def _quantity(text: str, m: re.Match[str], limit: int) -> Quantity | None:
         unit=unit,
         suffix_op=suffix_op,
         chinese=number.strip()[0] in CN_NUMERAL_CHARS,
+        hedged=bool(hedge or HEDGE_BEFORE.search(text, max(0, m.start() - 2), m.start())),
     )
 
 
@@ -153,19 +145,39 @@ def _stands_alone(text: str, q: Quantity) -> bool:
 
 
 def _is_target_shaped(text: str, q: Quantity) -> bool:
-    """Drop dates, past spans, attribute durations and 一 inside words (一批, 一个产业链)."""
+    """Drop dates, past spans, conditions, attributes and 一 inside words (一批, 一个产业链)."""
     after = text[q.unit_end] if q.unit_end < len(text) else ""
     if q.unit == "年" and (1900 <= q.value <= 2100 or (after and after in "底末初度级来后前中")):
         return False
+    before = text[max(0, q.start - 2) : q.start]
     if q.kind == "duration":
-        if _PAST.search(text, max(0, q.start - 2), q.start):
+        if _PAST.search(before) or CONDITION_BEFORE.search(before):  # 近3年, 工作满5年的
             return False
         if after and _is_cjk(after) and after not in DURATION_FOLLOW:
             return False
+    if _is_attribute(text, q):
+        return False
+    if q.chinese and q.unit in NAMED_SET_UNITS and NAMED_SET.match(text, q.unit_end):
+        return False  # 五项制度 names a set
     if q.chinese and q.value == 1 and q.unit not in ("次", "轮"):
         # 一 is mostly a word (一批, 一支队伍, 形成一个): only a comparison makes it a figure
         return FLOOR_BEFORE.search(text, max(0, q.start - 8), q.start) is not None
     return True
+
+
+def _is_attribute(text: str, q: Quantity) -> bool:
+    """``签订1年以上劳动合同``, ``消除56人以上大班额``: a bound that qualifies the noun after it.
+
+    A duration with 以上 before a noun is a kind of contract or service; any figure with 以上 or
+    以下 right after a removal verb names the class to remove.
+    """
+    bound = re.sub(r"\s", "", text[q.unit_end : q.end])
+    nxt = text[q.end] if q.end < len(text) else ""
+    if bound not in ("以上", "及以上", "以下") or not _is_cjk(nxt) or nxt in _AFTER_BOUND_OK:
+        return False
+    if q.kind == "duration" and bound != "以下" and not VERB_START.match(text, q.end):
+        return True
+    return REMOVAL_BEFORE.search(text, max(0, q.start - 4), q.start) is not None
 
 
 def _is_cjk(ch: str) -> bool:

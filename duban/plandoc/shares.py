@@ -1,17 +1,18 @@
-"""Shares of a total, listed in parentheses right after it.
+"""Shares of a total listed in parentheses right after it, and other lists of units or things.
 
 ``合办4个“3+4”本科专业（市职业技术学校2个、中宁和海原县职业技术学校各1个）`` states the total
 (4, to reach) and then exact shares: 2 for 市职业技术学校 and 1 each for 中宁县职业技术学校 and
-海原县职业技术学校, with the level and body written once restored (``clauses.expand_names``).
-Pure: no I/O.
+海原县职业技术学校, with the level and body written once restored (``clauses.expand_names``);
+``会师镇、河畔镇各100个`` gives each town its own share. Lists in the running text pair up too:
+``A、B分别达到5个、3个`` (``respectively``) and ``A和B各3个`` (``each_targets``). Pure: no I/O.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from duban.plandoc.clauses import Range, expand_names, inside, is_unit_name
+from duban.plandoc.clauses import Range, clause_subject, expand_names, inside, is_unit_name
 from duban.plandoc.metrics import clean
 from duban.plandoc.model import Target
 from duban.plandoc.quantities import Quantity
@@ -45,14 +46,17 @@ def share_targets(
     metric and period. A share whose name is no unit keeps ``default`` as scope.
     """
     groups: dict[Range, list[_Share]] = {}
+    previous = 0
     for i, q in enumerate(qs):
         total = total_of(parens, qs, i)
         paren = inside(parens, q.start)
         if total is None or total not in totals or paren is None:
             continue
-        start = _item_start(text, paren[0] + 1, q.start)
+        each = text[q.start - 1] == "各"  # 会师镇、河畔镇各100个: the list before 各 is the item
+        start = _item_start(text, max(paren[0] + 1, previous), q.start, each)
+        previous = q.end
         name = clean(text[start : q.start])
-        names = _LIST_SPLIT.split(name) if text[q.start - 1] == "各" else [name]
+        names = _LIST_SPLIT.split(name) if each else [name]
         groups.setdefault(paren, []).append(_Share(q, totals[total], start, names))
     out: list[Target] = []
     for shares in groups.values():
@@ -65,6 +69,9 @@ def share_targets(
 
 def _target(text: str, share: _Share, name: str, default: str) -> Target:
     q, scoped = share.quantity, is_unit_name(name)
+    subject = None if scoped else clause_subject(name, default)
+    if subject is not None and subject != default:  # 其中中心城区新增学位3.6万个
+        name, scoped = subject, True
     return Target(
         quote=text[share.start : q.end],
         metric=share.total.metric if scoped or not name else name,
@@ -78,6 +85,40 @@ def _target(text: str, share: _Share, name: str, default: str) -> Target:
     )
 
 
-def _item_start(text: str, start: int, pos: int) -> int:
-    cut = max(text.rfind(sep, start, pos) for sep in "、，,；")
-    return max(start, cut + 1)
+def _item_start(text: str, start: int, pos: int, each: bool) -> int:
+    cut = max(text.rfind(sep, start, pos) for sep in ("，,；" if each else "、，,；"))
+    start = max(start, cut + 1)
+    return start + len(text[start:pos]) - len(text[start:pos].lstrip("、，,；： "))
+
+
+# --- lists in the running text ---------------------------------------------------------------
+
+
+def respectively(text: str, clause: Range, listed: list[tuple[Quantity, list[Target]]]) -> None:
+    """``A、B分别达到5个、3个``: pair the listed things (or units) with the figures in order."""
+    pos = text.find("分别", *clause)
+    if pos < 0:
+        return
+    later = [made[0] for q, made in listed if q.start > pos and len(made) == 1]
+    names = [n for n in (clean(p) for p in _LIST_SPLIT.split(clean(text[clause[0] : pos]))) if n]
+    if len(later) < 2 or len(names) != len(later):
+        return
+    units = is_unit_name(names[-1])
+    for t, name in zip(later, expand_names(names) if units else names, strict=True):
+        if units:  # the thing is named once, after the last figure
+            t.scope, t.metric = name, later[-1].metric
+        else:
+            t.metric = name
+
+
+def each_targets(base: Target, listed: str, named_after: bool) -> list[Target]:
+    """``A和B各3个``: one target per listed unit (as scope) or per listed thing (as metric)."""
+    items = [clean(p) for p in _LIST_SPLIT.split(clean(listed).removeprefix("在"))]
+    items = [p for p in items if p]
+    if len(items) < 2:
+        return [base]
+    if is_unit_name(items[-1]):
+        return [replace(base, scope=name) for name in expand_names(items)]
+    if named_after:
+        return [base]
+    return [replace(base, metric=item) for item in items]

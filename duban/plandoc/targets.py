@@ -2,11 +2,12 @@
 
 ``extract_targets`` reads one text sentence by sentence. In each clause it finds the quantities
 (``quantities.find_quantities``), then settles for each one the comparison (own word, or carried
-along a list, or by kind: a bare count is to be reached, a bare share or duration is exact), the
-metric and quote (``metrics``: the noun phrase after the quantity, else the subject before the
-comparison word), the scope (the clause's named subject, ``clauses.clause_subject``, or the unit
-of a share listed in parentheses after a total, ``shares``) and the period (每年 / 每学期 /
-5年内 written before it). Pure: no I/O.
+along a list, exact for a share after 其中 or a 按…标准 standard, else by kind: a bare count is
+to be reached, a bare share or duration is exact), the metric and quote (``metrics``: the noun
+phrase after the quantity, else the subject before the comparison word), the scope (the clause's
+named subject, ``clauses.clause_subject``, carried into a following clause that opens with a
+verb, or the unit of a share listed in parentheses after a total, ``shares``) and the period
+(每年 / 每学期 / 5年内 written before it). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ from duban.plandoc.clauses import (
     Range,
     Sentence,
     clause_subject,
-    expand_names,
-    is_unit_name,
     paren_ranges,
     quoted_ranges,
     split_sentences,
 )
 from duban.plandoc.lexicon import (
     ACTION_RUN,
+    CHANGE_WORDS,
     CUMULATIVE,
     DESCRIPTIVE_LEAD,
     LEADING,
@@ -34,15 +34,16 @@ from duban.plandoc.lexicon import (
     OP_BEFORE,
     OP_BEFORE_RE,
     PERIOD,
+    SHARE_LEAD,
     SIMILAR,
+    STANDARD_AFTER,
     YEAR_LED,
 )
 from duban.plandoc.metrics import after_metric, clean, complete_heads, phrase_for
 from duban.plandoc.model import Op, Target
 from duban.plandoc.quantities import PeriodMark, Quantity, find_quantities
-from duban.plandoc.shares import share_targets, total_of
+from duban.plandoc.shares import each_targets, respectively, share_targets, total_of
 
-_LIST_SPLIT = re.compile(r"[、和及与]")
 _EACH = re.compile(r"各(?P<rest>[^、，]{0,6})$")
 _LONG_PHRASE = 20
 
@@ -156,34 +157,24 @@ def _clause_targets(
         out += made
         cursor = max(cursor, made[-1].span[1] if made and made[-1].span else q.end)
     complete_heads(out)
-    _respectively(text, (lead, clause[1]), listed)
+    respectively(text, (lead, clause[1]), listed)
     out += share_targets(text, ctx.parens, qs, totals, ctx.default_scope)
     return out
 
 
-def _respectively(text: str, clause: Range, listed: list[tuple[Quantity, list[Target]]]) -> None:
-    """``A、B分别达到5个、3个``: pair the listed things (or units) with the figures in order."""
-    pos = text.find("分别", *clause)
-    if pos < 0:
-        return
-    later = [made[0] for q, made in listed if q.start > pos and len(made) == 1]
-    names = [n for n in (clean(p) for p in _LIST_SPLIT.split(clean(text[clause[0] : pos]))) if n]
-    if len(later) < 2 or len(names) != len(later):
-        return
-    units = is_unit_name(names[-1])
-    for t, name in zip(later, expand_names(names) if units else names, strict=True):
-        if units:  # the thing is named once, after the last figure
-            t.scope, t.metric = name, later[-1].metric
-        else:
-            t.metric = name
-
-
 def _main_ops(text: str, clause: Range, qs: list[Quantity]) -> list[Op | None]:
-    """Each quantity's comparison: its own word, else carried along the list it stands in."""
+    """Each quantity's comparison: its own word, else carried along the list it stands in.
+
+    A figure with no word of its own is exact when it is a share after 其中 (其中培训农民工20万人次)
+    or a standard (按每人1500元标准); a hedged change (增长8%左右) is exact too.
+    """
     ops: list[Op | None] = []
     start = clause[0]
+    share = SHARE_LEAD.match(text, clause[0], clause[1]) is not None
     for q in qs:
-        own = q.suffix_op or _prefix_op(text[start : q.start])
+        own = q.suffix_op or _prefix_op(text[start : q.start], q.hedged)
+        if own is None and (share or STANDARD_AFTER.match(text, q.end, clause[1])):
+            own = "="
         ops.append(own or (ops[-1] if ops else None))
         start = q.end
     for n in range(len(qs) - 2, -1, -1):  # 控制在4.5%、5.5%以内: a closing word covers the list
@@ -193,19 +184,25 @@ def _main_ops(text: str, clause: Range, qs: list[Quantity]) -> list[Op | None]:
     return ops
 
 
-def _prefix_op(gap: str) -> Op | None:
-    near = OP_ADJACENT_RE.search(gap)
-    if near:
-        return OP_ADJACENT[near.group(1)]
+def _prefix_op(gap: str, hedged: bool) -> Op | None:
+    """The comparison written before a quantity; the word nearest to it wins (压减至 over 压减)."""
     last = None
     for m in OP_BEFORE_RE.finditer(gap):
         last = m
+    near = OP_ADJACENT_RE.search(gap)
+    if near and not (last and last.end() > near.start()):
+        if hedged and near.group(1) in CHANGE_WORDS:
+            return "="  # 增长8%左右: about that much, not at least
+        return OP_ADJACENT[near.group(1)]
     return OP_BEFORE[last.group()] if last else None
 
 
 def _bare_op(q: Quantity) -> Op:
-    """A count with no comparison word is to be reached; a bare share or duration is exact."""
-    return ">=" if q.kind == "count" else "="
+    """A count with no comparison word is to be reached; a bare share or duration is exact.
+
+    A bare 100% (抽查结果公示率100%) is full coverage, to be reached and kept.
+    """
+    return ">=" if q.kind == "count" or (q.unit == "%" and q.value == 100) else "="
 
 
 def _descriptive(text: str, cursor: int, q: Quantity) -> bool:
@@ -238,7 +235,7 @@ def _main_targets(
     gap = text[cursor : q.start]
     each = _EACH.search(gap)
     if each and (not each.group("rest") or ACTION_RUN.fullmatch(each.group("rest"))):
-        return _each_targets(base, gap[: each.start()], bool(after_metric(text, q, limit)[0]))
+        return each_targets(base, gap[: each.start()], bool(after_metric(text, q, limit)[0]))
     return [base]
 
 
@@ -251,19 +248,6 @@ def _previous_clause(ctx: _Context, clause_start: int) -> str:
     start = max(ctx.text.rfind(sep, 0, end) for sep in "，。；\n") + 1
     phrase = clean(ctx.text[start:end], closing_verbs=False)
     return phrase.rsplit("的", 1)[-1] if len(phrase) > _LONG_PHRASE else phrase
-
-
-def _each_targets(base: Target, listed: str, named_after: bool) -> list[Target]:
-    """``A和B各3个``: one target per listed unit (as scope) or per listed thing (as metric)."""
-    items = [clean(p) for p in _LIST_SPLIT.split(clean(listed))]
-    items = [p for p in items if p]
-    if len(items) < 2:
-        return [base]
-    if is_unit_name(items[-1]):
-        return [replace(base, scope=name) for name in expand_names(items)]
-    if named_after:
-        return [base]
-    return [replace(base, metric=item) for item in items]
 
 
 # --- about one to one -----------------------------------------------------------------------------

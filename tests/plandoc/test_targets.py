@@ -291,6 +291,237 @@ def test_cumulative_total_is_a_stock() -> None:
     ]
 
 
+# --- units of measure ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("企业开办全流程办理时间压缩至1个工作日以内。", ("<=", 1, "个工作日")),
+        ("不动产登记办理时间压减至3个工作日以内。", ("<=", 3, "个工作日")),
+        ("一般事项办结时限不超过5工作日。", ("<=", 5, "工作日")),
+        ("三至六年级书面作业平均完成时间不超过60分钟。", ("<=", 60, "分钟")),
+        ("急诊患者平均等待时间不超过30分钟。", ("<=", 30, "分钟")),
+        ("家庭医生签约服务响应时间不超过2小时。", ("<=", 2, "小时")),
+        ("肉牛饲养量达到12万头。", (">=", 120_000, "头")),
+        ("生猪出栏量达到50万头。", (">=", 500_000, "头")),
+        ("家禽存栏200万只以上。", (">=", 2_000_000, "只")),
+        ("新建高标准农田8万亩。", (">=", 80_000, "亩")),
+        ("新改建农村公路200公里。", (">=", 200, "公里")),
+        ("粮食总产量达到40万吨以上。", (">=", 400_000, "吨")),
+        ("新增普惠养老床位2万张以上。", (">=", 20_000, "张")),
+        ("新增护理型床位500床。", (">=", 500, "床")),
+        ("孕产妇死亡率控制在12/10万以下。", ("<=", 12, "/10万")),
+        ("婴儿死亡率降至4.5/千以内。", ("<=", 4.5, "/千")),
+        ("婴儿死亡率控制在5‰以内。", ("<=", 5, "‰")),
+        ("新生儿死亡率控制在3‰以下。", ("<=", 3, "‰")),
+    ],
+)
+def test_units_of_measure_of_the_genre(text: str, expected: tuple[str, float, str]) -> None:
+    t = only(text)
+    assert (t.op, t.value, t.unit) == expected
+
+
+def test_a_duration_limit_with_nei_is_a_target_not_a_window() -> None:
+    assert facts("审批时间压缩至5个工作日内。") == [("<=", 5, "个工作日", "全市", None)]
+    assert facts("5年内在企业至少轮训1次。") == [(">=", 1, "次", "全市", "5年内")]
+
+
+def test_suo_after_a_number_is_the_measure_word() -> None:
+    text = "每个县（市、区）至少建有1所以失能、部分失能特困人员专业照护为主的县级供养服务设施。"
+    assert [(t.op, t.value, t.unit) for t in extract_targets(text)] == [(">=", 1, "所")]
+    assert facts("新建1所以老年护理为主的医院。") == [(">=", 1, "所", "全市", None)]
+    assert facts("建成10所以上示范校。") == [(">=", 10, "所", "全市", None)]
+
+
+# --- ops of the genre ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("个人贷款最高额度30万元。", ("<=", 300_000, "元")),
+        ("单户贷款最多50万元。", ("<=", 500_000, "元")),
+        ("每户补助上限为2万元。", ("<=", 20_000, "元")),
+        ("办电时间压减至15个工作日以内。", ("<=", 15, "个工作日")),
+        ("婴儿死亡率下降至4‰。", ("<=", 4, "‰")),
+        ("农村居民人均可支配收入增长8%左右。", ("=", 8, "%")),
+        ("固定资产投资增长约10%。", ("=", 10, "%")),
+        ("养老机构医疗卫生服务签约率保持100%。", (">=", 100, "%")),
+        ("抽查结果公示率100%。", (">=", 100, "%")),
+    ],
+)
+def test_ceilings_hedges_and_kept_levels(text: str, expected: tuple[str, float, str]) -> None:
+    t = only(text)
+    assert (t.op, t.value, t.unit) == expected
+
+
+def test_a_hedged_count_is_still_to_be_reached() -> None:
+    assert facts("新增就业约1.5万人。") == [(">=", 15_000, "人", "全市", None)]
+
+
+def test_a_share_after_qizhong_is_exact() -> None:
+    text = "全年开展补贴性职业技能培训40万人次以上，其中培训农民工20万人次。"
+    assert [(t.op, t.value) for t in extract_targets(text)] == [(">=", 400_000), ("=", 200_000)]
+    text = "新增技能人才8万人，其中高技能人才2.4万人；新增就业1万人，其中返乡人员不少于3000人。"
+    assert [(t.op, t.value) for t in extract_targets(text)] == [
+        (">=", 80_000),
+        ("=", 24_000),
+        (">=", 10_000),
+        (">=", 3000),
+    ]
+
+
+def test_a_fixed_standard_is_exact() -> None:
+    text = "对签订劳动合同的中小微企业，按每人1500元标准给予一次性吸纳就业补贴。"
+    assert facts(text, default_scope="全省") == [("=", 1500, "元", "全省", None)]
+    assert facts("对取得证书的按每人2000元的标准给予补贴。") == [("=", 2000, "元", "全市", None)]
+    assert facts("按照每百户不低于20平方米的标准配套建设养老服务设施。") == [
+        (">=", 20, "平方米", "全市", None)
+    ]
+
+
+# --- what is no target in the genre ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对在养老机构连续从事护理工作满5年的人员给予一次性入职奖补。",
+        "对从事乡村教学工作满10年的教师给予表彰。",
+        "对招用毕业年度高校毕业生并签订1年以上劳动合同的中小微企业给予补贴。",
+        "优先吸纳签订3年以上服务协议的毕业生。",
+        "严格落实母婴安全五项制度。",
+        "建立两项机制，落实三条措施，实施十大工程。",
+        "全面消除56人以上大班额。",
+        "杜绝45人以上大班额。",
+    ],
+)
+def test_conditions_attributes_and_named_sets_are_not_targets(text: str) -> None:
+    assert extract_targets(text) == []
+
+
+def test_bounds_that_are_targets_stay() -> None:
+    assert facts("全面消除大班额，班额控制在45人以下。") == [("<=", 45, "人", "全市", None)]
+    assert facts("企业职工参加岗位培训6个月以上。") == [(">=", 6, "个月", "全市", None)]
+    assert facts("建立5项制度。") == [(">=", 5, "项", "全市", None)]
+
+
+# --- shares of a list written with 各 ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "shares"),
+    [
+        (
+            "开发乡村公益性岗位1200个（会师镇、河畔镇各100个，其余乡镇按需分配）。",
+            [(100, "会师镇"), (100, "河畔镇")],
+        ),
+        (
+            "新增普惠性托位1000个（渭滨区、金台区各200个，陈仓区150个）。",
+            [(200, "渭滨区"), (200, "金台区"), (150, "陈仓区")],
+        ),
+        (
+            "建设人才公寓不少于1000套（涪城区、游仙区各300套，科技城新区400套）。",
+            [(300, "涪城区"), (300, "游仙区"), (400, "科技城新区")],
+        ),
+        (
+            "新增就业岗位1万个（其中城关区3000个、安宁区、七里河区各2000个）。",
+            [(3000, "城关区"), (2000, "安宁区"), (2000, "七里河区")],
+        ),
+    ],
+)
+def test_each_member_of_a_listed_share_gets_its_own_target(
+    text: str, shares: list[tuple[float, str]]
+) -> None:
+    targets = extract_targets(text)
+    assert targets[0].op == ">=" and targets[0].scope == "全市"
+    assert [(t.op, t.value, t.scope) for t in targets[1:]] == [("=", v, s) for v, s in shares]
+    assert len({t.metric for t in targets}) == 1
+
+
+def test_a_share_names_the_unit_it_opens_with() -> None:
+    text = "新增学位6万个（其中中心城区新增学位3.6万个）。"
+    assert [(t.op, t.value, t.scope) for t in extract_targets(text)] == [
+        (">=", 60_000, "全市"),
+        ("=", 36_000, "中心城区"),
+    ]
+
+
+# --- scope in the genre ------------------------------------------------------------------------
+
+
+def test_whole_area_is_only_a_place_level() -> None:
+    text = "全年举办各类招聘活动不少于1500场，提供岗位60万个以上。"
+    assert [t.scope for t in extract_targets(text, default_scope="全省")] == ["全省", "全省"]
+    assert facts("全年举办培训班120期。") == [(">=", 120, "期", "全市", None)]
+    assert facts("全省新增就业30万人。", default_scope="全区") == [
+        (">=", 300_000, "人", "全省", None)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "scopes"),
+    [
+        (
+            "到2025年，每个县（市、区）至少建有1所以失能特困人员专业照护为主的县级供养服务设施，"
+            "生活不能自理特困人员集中供养率达到60%以上。",
+            ["每个县（市、区）", "全区"],
+        ),
+        ("每个乡镇建成1个以上新时代文明实践所，村级实践站覆盖率达到100%。", ["每个乡镇", "全区"]),
+        ("每所中学至少配备1名专职心理教师，班主任培训覆盖率达到100%。", ["每所中学", "全区"]),
+        ("城关区新建公办幼儿园3所，小学入学率达到100%。", ["城关区", "全区"]),
+    ],
+)
+def test_a_scope_does_not_leak_into_a_clause_with_its_own_subject(
+    text: str, scopes: list[str]
+) -> None:
+    assert [t.scope for t in extract_targets(text, default_scope="全区")] == scopes
+
+
+def test_a_scope_carries_into_a_clause_that_opens_with_a_verb() -> None:
+    text = "城关区新建公办幼儿园3所，新增学位1200个，其中普惠性学位800个。"
+    assert [t.scope for t in extract_targets(text)] == ["城关区"] * 3
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加强乡村学校建设，新建改扩建乡村幼儿园3所。",
+        "积极推进县级医院建设，改扩建县级医院2所。",
+        "以城带乡组建城乡学校共同体，城乡学校共同体覆盖率达到80%以上。",
+        "县级疾控中心达到二级乙等以上标准的比例达到80%。",
+        "二级及以上综合性医院设立老年医学科的比例达到60%以上。",
+    ],
+)
+def test_a_verb_phrase_or_a_class_of_bodies_is_no_scope(text: str) -> None:
+    assert [t.scope for t in extract_targets(text, default_scope="全县")] == ["全县"]
+
+
+@pytest.mark.parametrize(
+    ("text", "scope"),
+    [
+        ("（3）每个县区至少建成1个胸痛中心、1个卒中中心。", "每个县区"),
+        ("每个设区市至少建设1个中医药特色医养结合示范机构。", "每个设区市"),
+        ("每个集团至少吸纳1所农村或薄弱学校。", "每个集团"),
+        ("农村助餐服务试点每个设区市不少于3个。", "每个设区市"),
+        ("每个乡镇卫生院不少于2名全科医生。", "每个乡镇卫生院"),
+        ("每家企业至少培养1名技能大师。", "每家企业"),
+        ("每所幼儿园至少配备2名保健医生。", "每所幼儿园"),
+    ],
+)
+def test_each_body_or_place_is_a_scope(text: str, scope: str) -> None:
+    assert {t.scope for t in extract_targets(text)} == {scope}
+
+
+def test_period_words_are_no_each_scope() -> None:
+    text = "每学期在学校开展2次安全演练，每年在企业实践1个月。"
+    assert [(t.scope, t.period) for t in extract_targets(text)] == [
+        ("全市", "每学期"),
+        ("全市", "每年"),
+    ]
+
+
 # --- spans --------------------------------------------------------------------------------------
 
 
