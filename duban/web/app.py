@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
@@ -19,7 +19,7 @@ from duban.db import Store
 from duban.services.errors import Conflict, Invalid, NotFound, ServiceError
 from duban.web.deps import SignInRequired, context, render
 from duban.web.routes import ROUTERS
-from duban.web.security import SecurityHeaders
+from duban.web.security import HEADERS, SecurityHeaders
 
 HERE = Path(__file__).parent
 
@@ -81,6 +81,11 @@ def _error_pages(app: FastAPI) -> None:
         )
         return _error(request, 422, f"请求内容有误：{where}")
 
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        return _error(request, 400, "请求中的编号或文字超出允许范围")
+
     @app.exception_handler(OperationalError)
     async def unavailable(request: Request, exc: OperationalError) -> Response:
         return _error(request, 503, "数据库暂时无法访问，请稍后再试")
@@ -95,10 +100,18 @@ TITLES = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "�
 
 
 def _error(request: Request, status: int, message: str) -> Response:
+    """An error answer; it carries the security headers itself, as a 500 is made outside them."""
+    response: Response
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message, "status": status}, status_code=status)
-    title = TITLES.get(status, "出错了")
-    return render(request, "error.html", status, title=title, message=message, status=status)
+        response = JSONResponse({"error": message, "status": status}, status_code=status)
+    else:
+        title = TITLES.get(status, "出错了")
+        response = render(
+            request, "error.html", status, title=title, message=message, status=status
+        )
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def app_from_environment() -> FastAPI:

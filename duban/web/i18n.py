@@ -34,9 +34,13 @@ def translations(language: str) -> gettext.NullTranslations:
 
 
 def pick_language(query: str | None, cookie: str | None, accept: str | None) -> str:
-    """``?lang=`` first, then the cookie, then the browser's first choice; Chinese by default."""
+    """``?lang=`` first, then the cookie set by the language link; Simplified Chinese otherwise.
+
+    The browser's Accept-Language is deliberately not followed: office PCs with an English
+    browser are common, and the system speaks Chinese unless a person asks for English.
+    """
+    del accept
     for choice in (query, cookie):
         if choice in LANGUAGES:
             return choice
-    first = (accept or "").split(",")[0].strip().lower()
-    return "en" if first.startswith("en") else "zh"
+    return "zh"

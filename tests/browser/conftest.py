@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -45,9 +46,20 @@ def _free_port() -> int:
         return port
 
 
+@dataclass
+class Deployment:
+    url: str
+    store: Store
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A served deployment of the sample plan with the cast's accounts; yields its base URL."""
+def server(deployment: Deployment) -> str:
+    return deployment.url
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    """A served deployment of the sample plan with the cast's accounts."""
     home = tmp_path_factory.mktemp("browser-home")
     store = Store(Settings(home=home))
     upgrade(store.engine)
@@ -66,7 +78,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Deployment(f"http://127.0.0.1:{port}", store)
     instance.should_exit = True
     thread.join(timeout=10)
     store.dispose()

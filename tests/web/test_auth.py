@@ -75,3 +75,11 @@ def test_only_html_templates_with_autoescape(app: FastAPI) -> None:
     templates = Path(duban.web.__file__).parent / "templates"
     assert all(p.suffix == ".html" for p in templates.iterdir() if p.is_file())
     assert app.state.templates.env.autoescape is True
+
+
+def test_the_interface_speaks_english_on_request(app: FastAPI) -> None:
+    client = TestClient(app)
+    assert "登录" in client.get("/login").text
+    client.get("/language", params={"lang": "en", "next": "/login"})
+    page = client.get("/login").text
+    assert 'lang="en"' in page

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from duban.web.routes.admin import router as admin
+from duban.web.routes.api import router as api
+from duban.web.routes.audit import router as audit
 from duban.web.routes.auth import router as auth
 from duban.web.routes.dashboard import router as dashboard
+from duban.web.routes.plans import router as plans
+from duban.web.routes.public import router as public
+from duban.web.routes.review import router as review
+from duban.web.routes.tasks import router as tasks
+from duban.web.routes.workspace import router as workspace
 
-ROUTERS: list[APIRouter] = [auth, dashboard]
+ROUTERS: list[APIRouter] = [
+    auth, dashboard, audit, admin, public, tasks, plans, review, workspace, api,
+]  # fmt: skip

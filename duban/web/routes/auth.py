@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from duban.services.users import sign_in
 from duban.web.deps import check_csrf, render, store
+from duban.web.i18n import LANGUAGES
 
 router = APIRouter()
 
@@ -48,3 +49,12 @@ def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respons
 def _safe_next(target: str) -> str:
     """Only local paths: never redirect off-site after sign-in."""
     return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+@router.get("/language")
+def choose_language(lang: str = "zh", next: str = "/") -> Response:
+    """Remember the chosen UI language in a cookie (中文 by default)."""
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    if lang in LANGUAGES:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax", httponly=True)
+    return response

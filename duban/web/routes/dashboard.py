@@ -10,9 +10,11 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from duban.domain.choices import STATUS_LABELS, Status
+from duban.domain.scorecard import SCORE_FORMULA
 from duban.models import Plan
 from duban.permissions import Actor
 from duban.queries.dashboard import ORDER, dashboard, published_plans
+from duban.queries.scorecard import unit_scorecards
 from duban.web.charts import stacked_bar, timeline
 from duban.web.deps import read_session, render, require
 
@@ -35,6 +37,7 @@ def dashboard_page(
         raise HTTPException(404, "没有这个已发布的方案")
     day = as_of or dt.date.today()
     board = dashboard(session, chosen, day)
+    ranking = unit_scorecards(session, day.year, as_of=day, plan_id=chosen.id)
     labels = {s.value: STATUS_LABELS[s] for s in Status}
     overall = stacked_bar([(s.value, board.counts.get(s.value, 0), labels[s.value]) for s in ORDER])
     groups = [
@@ -43,5 +46,6 @@ def dashboard_page(
     ]
     return render(
         request, "dashboard.html", board=board, order=[s.value for s in ORDER], labels=labels,
-        overall=overall, groups=groups, timeline=timeline(board.timeline),
+        overall=overall, groups=groups, timeline=timeline(board.timeline), ranking=ranking,
+        formula=SCORE_FORMULA,
     )  # fmt: skip

@@ -1,0 +1,75 @@
+"""Labels the templates translate as variables (``_(labels[status])``), listed here so that
+Babel's extraction (``scripts/i18n``) puts them in the catalogue. Generated from the label
+tables of ``duban.domain.choices``, ``duban.permissions`` and ``duban.queries.audit_log``;
+``tests/web/test_i18n.py`` checks the list is complete."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    return message
+
+
+LABELS = (
+    N_("按月"),
+    N_("按季度"),
+    N_("按半年"),
+    N_("按年"),
+    N_("未启动"),
+    N_("推进中"),
+    N_("已完成"),
+    N_("已达成"),
+    N_("符合序时进度"),
+    N_("滞后"),
+    N_("严重滞后"),
+    N_("暂无数据"),
+    N_("草稿"),
+    N_("已报送"),
+    N_("已审核"),
+    N_("已退回"),
+    N_("已更正"),
+    N_("责任单位"),
+    N_("配合单位"),
+    N_("逾期完成"),
+    N_("已逾期"),
+    N_("即将到期"),
+    N_("未报送"),
+    N_("正常推进"),
+    N_("部门"),
+    N_("县（区）人民政府"),
+    N_("学校"),
+    N_("企业"),
+    N_("机构"),
+    N_("集体单位"),
+    N_("管理员"),
+    N_("督导室"),
+    N_("填报员"),
+    N_("单位负责人"),
+    N_("查阅"),
+    N_("导入方案"),
+    N_("发布方案"),
+    N_("校对任务"),
+    N_("保存报告草稿"),
+    N_("报送进展"),
+    N_("通过审核"),
+    N_("退回报告"),
+    N_("锁定报送期"),
+    N_("上传佐证材料"),
+    N_("载入单位名录"),
+    N_("对应单位名称"),
+    N_("确认新单位"),
+    N_("添加单位别名"),
+    N_("添加用户"),
+    N_("重置密码"),
+    N_("停用用户"),
+    N_("启用用户"),
+    N_("登录锁定"),
+    N_("请求有误"),
+    N_("请先登录"),
+    N_("没有权限"),
+    N_("未找到"),
+    N_("操作冲突"),
+    N_("服务器错误"),
+    N_("服务暂不可用"),
+    N_("出错了"),
+)

@@ -1,0 +1,89 @@
+"""任务: the task list of a plan (filterable by status, unit and text) and the task page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from sqlalchemy.orm import Session
+from starlette.responses import Response
+
+from duban.domain.choices import (
+    CLAIMED_LABELS,
+    PACE_LABELS,
+    REPORT_STATE_LABELS,
+    ROLE_LABELS,
+    STATUS_LABELS,
+)
+from duban.models import Plan
+from duban.permissions import Actor
+from duban.queries.dashboard import ORDER, published_plans
+from duban.queries.task_detail import by_group, plan_units, task_list, task_page, visible_plan
+from duban.web.deps import read_session, render, require
+from duban.web.schemas import MAX_ID, NO_NUL
+from duban.web.task_charts import marked_excerpt, number, target_bar
+
+router = APIRouter()
+
+LABELS = {
+    "status": {s.value: label for s, label in STATUS_LABELS.items()},
+    "pace": {p.value: label for p, label in PACE_LABELS.items()},
+    "role": {r.value: label for r, label in ROLE_LABELS.items()},
+    "claimed": {c.value: label for c, label in CLAIMED_LABELS.items()},
+    "report": {s.value: label for s, label in REPORT_STATE_LABELS.items()},
+}
+
+
+@router.get("/tasks")
+def tasks_page(
+    request: Request,
+    actor: Annotated[Actor, Depends(require("plan.view"))],
+    session: Annotated[Session, Depends(read_session)],
+    plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    as_of: Annotated[dt.date | None, Query()] = None,
+    status: Annotated[str, Query(max_length=16, pattern=NO_NUL)] = "",
+    unit: Annotated[str, Query(max_length=64, pattern=NO_NUL)] = "",
+    q: Annotated[str, Query(max_length=100, pattern=NO_NUL)] = "",
+) -> Response:
+    plans = published_plans(session)
+    if plan is None and not plans:
+        return render(request, "empty.html")
+    chosen = _plan(session, plan if plan is not None else plans[-1][0])
+    if status and status not in LABELS["status"]:
+        raise HTTPException(400, f"没有“{status}”这种状态")
+    day = as_of or dt.date.today()
+    rows = task_list(session, chosen, day, status=status or None, unit_key=unit or None, text=q)
+    return render(
+        request, "tasks.html", plan=chosen, plans=plans, as_of=day, groups=by_group(rows),
+        count=len(rows), units=plan_units(session, chosen.id), order=[s.value for s in ORDER],
+        labels=LABELS, chosen={"status": status, "unit": unit, "q": q},
+    )  # fmt: skip
+
+
+@router.get("/tasks/{plan_id}/{task_number}")
+def task_detail_page(
+    request: Request,
+    actor: Annotated[Actor, Depends(require("plan.view"))],
+    session: Annotated[Session, Depends(read_session)],
+    plan_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    task_number: Annotated[str, Path(max_length=16, pattern=NO_NUL)],
+    as_of: Annotated[dt.date | None, Query()] = None,
+) -> Response:
+    plan = _plan(session, plan_id)
+    page = task_page(session, actor, plan, task_number, as_of or dt.date.today())
+    if page is None:
+        raise HTTPException(404, f"方案中没有第 {task_number} 项任务")
+    bars = [(bar, target_bar(bar)) for bar in page.targets]
+    return render(
+        request, "task.html", page=page, bars=bars, labels=LABELS, number=number,
+        source=marked_excerpt(page.plan.text, page.task.spans),
+        latest=next((v for v in reversed(page.versions) if v.state == "published"), None),
+    )  # fmt: skip
+
+
+def _plan(session: Session, plan_id: int) -> Plan:
+    plan = visible_plan(session, plan_id)
+    if plan is None:
+        raise HTTPException(404, "没有这个已发布的方案")
+    return plan
