@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from duban.config import Settings
+from duban.web.app import create_app
 from tests.web.conftest import PASSWORD, csrf_of
 
 
@@ -83,3 +86,14 @@ def test_the_interface_speaks_english_on_request(app: FastAPI) -> None:
     client.get("/language", params={"lang": "en", "next": "/login"})
     page = client.get("/login").text
     assert 'lang="en"' in page
+
+
+def test_an_unreachable_database_gives_a_503_page_not_a_traceback(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, secret_key="k" * 40,
+                        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none")  # fmt: skip
+    client = TestClient(create_app(settings), raise_server_exceptions=False)
+    token = csrf_of(client.get("/login").text)
+    response = client.post("/login", data={"username": "jyj", "password": PASSWORD,
+                                           "csrf_token": token})  # fmt: skip
+    assert response.status_code == 503
+    assert "数据库暂时无法访问" in response.text and "Traceback" not in response.text
