@@ -7,12 +7,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from duban.db import Store
+from duban.migrate import include_object
 from duban.models import Base
 
 
 def test_migrations_build_exactly_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         assert compare_metadata(context, Base.metadata) == []
 
 

@@ -21,9 +21,10 @@ import uvicorn
 from duban.config import Settings
 from duban.db import Store
 from duban.migrate import upgrade
-from duban.services import users
+from duban.services import plans, units, users
 from duban.web.app import create_app
-from tests.factories import ADMIN, published_sample
+from tests.conftest import SAMPLE
+from tests.factories import ADMIN, EFFECTIVE, sample_registry
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,9 +35,29 @@ CAST = {
     "admin": ("admin", None),
     "dudao": ("supervisor", None),
     "jyj": ("reporter", "zw-edu"),
+    "zwxx": ("reporter", "zw-school"),  # 市职业技术学校's clerk
     "rsj": ("reporter", "zw-hrss"),
     "leader": ("viewer", None),
 }
+
+
+SCHOOL_AS_COOP = (
+    "配合单位：市发展改革委、财政局、云计算和大数据局、工业和信息化局、旅游和文体广电局、"
+    "农业农村局、交通运输局、中卫工业园区管委会"
+)
+
+
+def published_with_school(store: Store) -> None:
+    """The sample with 市职业技术学校 also cooperating on task 2 (its 4 专业群 are its own
+    target), so a school's clerk has work to report on."""
+    text = SAMPLE.read_text(encoding="utf-8").replace(
+        SCHOOL_AS_COOP, SCHOOL_AS_COOP + "、市职业技术学校", 1
+    )
+    with store.write() as session:
+        units.load_units(session, sample_registry(), actor=ADMIN)
+        plan = plans.import_plan(session, text.encode(), "中卫方案.txt", effective=EFFECTIVE,
+                                 actor=ADMIN).plan  # fmt: skip
+        plans.publish_plan(session, plan.id, actor=ADMIN)
 
 
 def _free_port() -> int:
@@ -63,7 +84,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     home = tmp_path_factory.mktemp("browser-home")
     store = Store(Settings(home=home))
     upgrade(store.engine)
-    published_sample(store)
+    published_with_school(store)
     with store.write() as session:
         for name, (role, unit) in CAST.items():
             users.add_user(session, name, PASSWORD, role=role, unit_key=unit, actor=ADMIN)

@@ -112,6 +112,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/"): Rule("plan.view"),
     ("GET", "/tasks"): Rule("plan.view"),
     ("GET", "/tasks/{plan_id}/{task_number}"): Rule("plan.view"),
+    ("GET", "/search"): Rule("plan.view"),
     ("GET", "/my"): Rule(SUBMIT),
     ("GET", "/my/report/{assignment_id}"): Rule(SUBMIT, obj="assignment"),
     ("POST", "/my/report/{assignment_id}"): Rule(SUBMIT, obj="assignment", ok=303, form=REPORT),

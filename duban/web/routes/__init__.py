@@ -12,9 +12,10 @@ from duban.web.routes.dashboard import router as dashboard
 from duban.web.routes.plans import router as plans
 from duban.web.routes.public import router as public
 from duban.web.routes.review import router as review
+from duban.web.routes.search import router as search
 from duban.web.routes.tasks import router as tasks
 from duban.web.routes.workspace import router as workspace
 
 ROUTERS: list[APIRouter] = [
-    auth, dashboard, audit, admin, public, tasks, plans, review, workspace, api,
+    auth, dashboard, audit, admin, public, tasks, plans, review, workspace, api, search,
 ]  # fmt: skip
