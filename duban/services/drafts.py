@@ -7,15 +7,13 @@ the whole form with a message naming it and leaves neither rows nor stored files
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from duban.config import Settings
-from duban.domain.choices import ReportState
-from duban.models import Assignment, Report
+from duban.models import Report
 from duban.services import reports
 from duban.services.errors import Invalid
 from duban.services.evidence import attach_evidence, content_type
@@ -80,32 +78,14 @@ def edit_draft(
     Sending needs a late reason once the task's deadline has passed, as a new report does.
     """
     check_uploads(settings, uploads)
-    report = reports._report(session, report_id, expected_version, ReportState.DRAFT)
-    before = reports._snapshot(report)
-    assignment = session.get(Assignment, report.assignment_id)
-    assert assignment is not None  # a report's assignment is a foreign key
-    report.claimed = reports._claimed(form.claimed)
-    report.narrative = form.narrative
-    report.late_reason = (form.late_reason or "").strip() or None
-    report.figures.clear()
-    session.flush()  # old figures go before new ones take their (report, target) places
-    report.figures = reports._figures(session, assignment.task_id, form.figures)
-    reports._touch(report)
-    reports._audit(session, report, "report.draft", actor, before)
+    report = reports.update_draft(
+        session, report_id, expected_version=expected_version, claimed=form.claimed,
+        narrative=form.narrative, late_reason=form.late_reason, figures=form.figures, actor=actor,
+    )  # fmt: skip
     _attach(session, settings, report, uploads, actor)
     if send:
-        _require_late_reason(report, assignment)
         reports.send_draft(session, report.id, expected_version=report.version, actor=actor)
     return report
-
-
-def _require_late_reason(report: Report, assignment: Assignment) -> None:
-    # the rule of reports.submit_report, which send_draft does not apply
-    deadline = assignment.task.deadline
-    if deadline and dt.date.today() > deadline and not report.late_reason:
-        raise Invalid(
-            f"任务{assignment.task.number}已过完成时限（{deadline.isoformat()}），请填写逾期原因"
-        )
 
 
 def _attach(

@@ -52,10 +52,8 @@ def submit_report(
         raise Invalid(f"补录日期 {at.isoformat()} 晚于今天")
     period = counting_period(day, Cadence(plan.cadence), plan.grace_days)
     _refuse_locked(session, plan, period.key)
-    if task.deadline and day > task.deadline and not (late_reason or "").strip() and not draft:
-        raise Invalid(
-            f"任务{task.number}已过完成时限（{task.deadline.isoformat()}），请填写逾期原因"
-        )
+    if not draft:
+        _require_late_reason(assignment, day, late_reason)
     report = Report(
         assignment_id=assignment.id,
         period_key=period.key,
@@ -89,6 +87,7 @@ def send_draft(
     before = _snapshot(report)
     plan = report_plan(session, report)
     day = at or dt.date.today()
+    _require_late_reason(_assignment(session, report.assignment_id), day, report.late_reason)
     period = counting_period(day, Cadence(plan.cadence), plan.grace_days)
     _refuse_locked(session, plan, period.key)
     report.state, report.submitted_on, report.period_key = ReportState.SUBMITTED, day, period.key
@@ -96,6 +95,25 @@ def send_draft(
     _touch(report)
     _supersede_pending(session, report)
     _audit(session, report, "report.submit", actor, before)
+    return report
+
+
+def update_draft(
+    session: Session, report_id: int, *, expected_version: int, claimed: str, narrative: str,
+    late_reason: str | None, figures: Mapping[int, float], actor: str,
+) -> Report:  # fmt: skip
+    """Replace a saved draft's content (from the version the author saw); it stays a draft."""
+    report = _report(session, report_id, expected_version, ReportState.DRAFT)
+    before = _snapshot(report)
+    task_id = _assignment(session, report.assignment_id).task_id
+    report.claimed = _claimed(claimed)
+    report.narrative = narrative
+    report.late_reason = (late_reason or "").strip() or None
+    report.figures.clear()
+    session.flush()  # old figures go before new ones take their (report, target) places
+    report.figures = _figures(session, task_id, figures)
+    _touch(report)
+    _audit(session, report, "report.draft", actor, before)
     return report
 
 
@@ -183,6 +201,15 @@ def _report(
     if report.state != state:
         raise Conflict(f"报告 #{report_id} 当前状态为“{report.state}”，不能执行此操作")
     return report
+
+
+def _require_late_reason(assignment: Assignment, day: dt.date, late_reason: str | None) -> None:
+    """A report sent after the deadline must say why."""
+    task = assignment.task
+    if task.deadline and day > task.deadline and not (late_reason or "").strip():
+        raise Invalid(
+            f"任务{task.number}已过完成时限（{task.deadline.isoformat()}），请填写逾期原因"
+        )
 
 
 def _claimed(claimed: str) -> str:
