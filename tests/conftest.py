@@ -39,6 +39,7 @@ def gold() -> dict[str, Any]:
 import os  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Iterator  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
@@ -73,15 +74,17 @@ def _require_postgres() -> None:
         pytest.skip("PostgreSQL is not reachable")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """A migrated, empty store: a SQLite file in tmp_path, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        settings = Settings(home=tmp_path / "home")
-        db = Store(settings)
-        upgrade(db.engine)
-        yield db
-        db.dispose()
+@contextmanager
+def migrated_store(kind: str, home: Path) -> Iterator[Store]:
+    """A migrated, empty store: a SQLite file under ``home``, or a fresh PostgreSQL schema that
+    is dropped afterwards."""
+    if kind == "sqlite":
+        db = Store(Settings(home=home / "home"))
+        try:
+            upgrade(db.engine)
+            yield db
+        finally:
+            db.dispose()
         return
     _require_postgres()
     schema = f"duban_test_{uuid.uuid4().hex[:12]}"
@@ -89,8 +92,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    settings = Settings(home=tmp_path / "home", database_url=url)
-    db = Store(settings)
+    db = Store(Settings(home=home / "home", database_url=url))
     try:
         upgrade(db.engine)
         yield db
@@ -99,3 +101,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """A migrated, empty store for one test, on each database."""
+    with migrated_store(request.param, tmp_path) as db:
+        yield db

@@ -19,9 +19,7 @@ import importlib.util
 import itertools
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,17 +29,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from starlette.routing import Mount
 
 from duban.config import Settings
 from duban.db import Store
-from duban.migrate import upgrade
 from duban.models import AuditEvent, Evidence, Report
 from duban.permissions import ACTIONS, Actor, can
 from duban.services import evidence, reports, users
 from duban.web.app import create_app
-from tests.conftest import PG_URL, SAMPLE, _require_postgres
+from tests.conftest import SAMPLE, migrated_store
 from tests.factories import ADMIN, assignment_id, published_sample, sample_registry
 from tests.web.conftest import CAST, PASSWORD, csrf_of
 
@@ -398,36 +395,8 @@ def fill(path: str, obj: Obj | None, hostile: dict[str, str] | None = None) -> s
 def walk(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[list[Outcome]]:
-    with module_store(request.param, tmp_path_factory.mktemp("matrix")) as store:
+    with migrated_store(request.param, tmp_path_factory.mktemp("matrix")) as store:
         yield run_walk(store)
-
-
-@contextmanager
-def module_store(kind: str, home: Path) -> Iterator[Store]:
-    """The ``store`` fixture of tests/conftest.py, for a whole module (the walk takes a while)."""
-    if kind == "sqlite":
-        store = Store(Settings(home=home / "home"))
-        upgrade(store.engine)
-        try:
-            yield store
-        finally:
-            store.dispose()
-        return
-    _require_postgres()
-    schema = f"duban_matrix_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{PG_URL}?options=-csearch_path%3D{schema}"
-    store = Store(Settings(home=home / "home", database_url=url))
-    try:
-        upgrade(store.engine)
-        yield store
-    finally:
-        store.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def run_walk(store: Store) -> list[Outcome]:
