@@ -3,7 +3,8 @@
 Everything is checked *before* anything is unpacked: the entry count from the end-of-central-
 directory record (so 100,000 entries are refused without indexing them), then every entry's
 declared size and compression ratio. Reads are bounded: an entry that inflates past its declared
-size (a lying header) is refused as soon as it does.
+size (a lying header) is refused as soon as it does, whether read whole (``read``) or streamed
+(``open``, for parts too large to hold).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
 from duban.plandoc.errors import PlanReadError
 from duban.plandoc.readers.limits import Limits, megabytes, whole_megabytes
@@ -53,6 +55,23 @@ class SafeZip:
         Raises ``PlanReadError`` when the entry is missing, declared too large, inflates past its
         declared size, or fails its checksum.
         """
+        info = self._entry(name, max_bytes)
+        with _zip_errors():
+            return _bounded_read(self._zip, info)
+
+    def open(self, name: str, max_bytes: int | None = None) -> BoundedStream:
+        """Entry ``name`` as a binary stream, for parts too large to hold whole.
+
+        Checked like ``read`` before anything is inflated (present, declared size within
+        ``max_bytes``); the stream's ``read`` raises ``PlanReadError`` as soon as the entry inflates
+        past its declared size, when it ends short of it, or when its checksum fails. Use it as a
+        context manager.
+        """
+        info = self._entry(name, max_bytes)
+        with _zip_errors():
+            return BoundedStream(self._zip.open(info), info)
+
+    def _entry(self, name: str, max_bytes: int | None) -> zipfile.ZipInfo:
         cap = self.limits.xml_part_bytes if max_bytes is None else max_bytes
         info = self._infos.get(name)
         if info is None:
@@ -62,14 +81,42 @@ class SafeZip:
                 f"文件内容过大：{name} 解压后 {megabytes(info.file_size)}，"
                 f"上限 {whole_megabytes(cap)}"
             )
-        with _zip_errors():
-            return _bounded_read(self._zip, info)
+        return info
 
     def head(self, name: str, size: int = 64) -> bytes:
         """The first ``size`` bytes of entry ``name``: enough to tell XML from binary."""
         info = self._infos[name]
         with _zip_errors(), self._zip.open(info) as stream:
             return stream.read(min(size, info.file_size))
+
+
+class BoundedStream:
+    """One zip entry being inflated, refused the moment it passes its declared size."""
+
+    def __init__(self, stream: IO[bytes], info: zipfile.ZipInfo) -> None:
+        self._stream = stream
+        self._info = info
+        self._seen = 0
+
+    def read(self, size: int = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left when negative); ``b""`` at the end."""
+        with _zip_errors():
+            chunk = self._stream.read(size)
+        self._seen += len(chunk)
+        if self._seen > self._info.file_size or (
+            not chunk and size != 0 and self._seen != self._info.file_size
+        ):
+            raise PlanReadError(_lying(self._info))
+        return chunk
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def __enter__(self) -> BoundedStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _open(data: bytes) -> zipfile.ZipFile:
