@@ -33,6 +33,10 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     "report.review": ("审核报告：通过或退回", frozenset({"admin", "supervisor"})),
     "period.lock": ("锁定报送期", frozenset({"admin", "supervisor"})),
     "audit.view": ("查看操作日志", frozenset({"admin", "supervisor"})),
+    "ledger.export": (
+        "导出全市台账（Excel）、督导报告和质量年度报告（Word）",
+        frozenset({"admin", "supervisor", "viewer"}),
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from duban.cli.exchange import register as register_exchange
 from duban.cli.ledger import register
 from duban.cli.render import ledger_table
 from duban.cli.users import register as register_users
@@ -84,3 +85,4 @@ def sample(
 
 register(app)
 register_users(app)
+register_exchange(app)

@@ -76,6 +76,7 @@ REPORT = {"claimed": "in_progress", "narrative": "矩阵", "late_reason": "迟",
 DRAFT = {"claimed": "done", "late_reason": "迟", "version": "1", "action": "save"}
 VERSION, RETURN = {"version": "1"}, {"version": "1", "reason": "补充材料"}
 PLAN_FILE = {"file": ("plan.txt", SAMPLE.read_bytes())}
+NOT_A_WORKBOOK = {"file": ("填报表.xlsx", "不是工作簿".encode())}
 EFFECTIVE = {"effective": "2021-01-01"}
 PASSWORD_FORM = {"password": PASSWORD + "-2"}
 API_VERSION, API_RETURN = {"version": 1}, {"version": 1, "reason": "补充材料"}
@@ -115,6 +116,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/my/report/{assignment_id}"): Rule(SUBMIT, obj="assignment", ok=303, form=REPORT),
     ("GET", "/my/draft/{report_id}"): Rule(SUBMIT, obj="draft"),
     ("POST", "/my/draft/{report_id}"): Rule(SUBMIT, obj="draft", ok=303, form=DRAFT),
+    ("GET", "/my/progress"): Rule(SUBMIT),
+    ("GET", "/my/progress/{plan_id}.xlsx"): Rule(SUBMIT, ok=oks(200, 404)),  # 404: no tasks there
+    ("POST", "/my/progress"): Rule(SUBMIT, ok=400, files=NOT_A_WORKBOOK),
     ("GET", "/evidence/{evidence_id}"): Rule(SIGNED_IN, obj="evidence"),
     ("GET", "/review"): Rule(REVIEW),
     ("POST", "/review/{report_id}/accept"): Rule(REVIEW, obj="sent", ok=303, form=VERSION),
@@ -147,6 +151,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/reports"): Rule(SUBMIT, obj="assignment", ok=201, json=api_report),
     ("POST", "/api/v1/reports/{report_id}/accept"): Rule(REVIEW, obj="sent", json=API_VERSION),
     ("POST", "/api/v1/reports/{report_id}/return"): Rule(REVIEW, obj="sent", json=API_RETURN),
+    ("GET", "/export/plan/{plan_id}.docx"): Rule("plan.view"),
+    ("GET", "/export/plan/{plan_id}.xlsx"): Rule("plan.view"),
+    ("GET", "/export/quality.docx"): Rule("ledger.export"),
+    ("GET", "/export/ledger.xlsx"): Rule("ledger.export"),
+    ("GET", "/my/ledger.xlsx"): Rule(SUBMIT),  # the actor's own unit's part only
+    ("GET", "/export/report.docx"): Rule("ledger.export"),
 }
 """One line per route; an ``obj`` route is tried on the member's own unit's object and another's."""
 

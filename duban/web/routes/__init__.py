@@ -9,8 +9,12 @@ from duban.web.routes.api import router as api
 from duban.web.routes.audit import router as audit
 from duban.web.routes.auth import router as auth
 from duban.web.routes.dashboard import router as dashboard
+from duban.web.routes.ledger_export import router as ledger_export
+from duban.web.routes.plan_export import router as plan_export
 from duban.web.routes.plans import router as plans
+from duban.web.routes.progress import router as progress
 from duban.web.routes.public import router as public
+from duban.web.routes.report_export import router as report_export
 from duban.web.routes.review import router as review
 from duban.web.routes.search import router as search
 from duban.web.routes.tasks import router as tasks
@@ -18,4 +22,5 @@ from duban.web.routes.workspace import router as workspace
 
 ROUTERS: list[APIRouter] = [
     auth, dashboard, audit, admin, public, tasks, plans, review, workspace, api, search,
+    ledger_export, report_export, plan_export, progress,
 ]  # fmt: skip
