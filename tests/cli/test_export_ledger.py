@@ -2,40 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from tests.conftest import SAMPLE
-
-Run = Callable[..., subprocess.CompletedProcess[str]]
+from tests.cli.conftest import Run, cli, copy_home
 
 
 @pytest.fixture(scope="module")
-def duban(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """The CLI on a home with the sample plan published and one report on task 3 (shared by the
+def duban(published_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The CLI on a copy of the published sample home with one report on task 3 (shared by the
     module's tests: exporting changes nothing)."""
-    home = tmp_path_factory.mktemp("cli") / "home"
-    env = {**os.environ, "DUBAN_HOME": str(home), "DUBAN_ACTOR": "cli:test"}
-    env.pop("DUBAN_DATABASE_URL", None)
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "duban", *map(str, args)],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
-        )  # fmt: skip
-
+    run = cli(copy_home(published_home, tmp_path_factory.mktemp("cli")))
     report = ("report", "submit", "--task", "3", "--unit", "市教育局", "--state", "in_progress",
               "--note", "已与两所高职院校签约。", "--at", "2023-04-03")  # fmt: skip
-    setup = [("init",), ("units", "load", "--sample"),
-             ("import", SAMPLE, "--effective", "2021-01-01"), ("publish",), report]  # fmt: skip
-    for step in setup:
-        assert run(*step).returncode == 0, step
+    assert run(*report).returncode == 0, report
     return run
 
 

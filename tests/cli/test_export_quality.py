@@ -4,34 +4,21 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from duban.exchange.quality_docx import NOTE
-from tests.conftest import SAMPLE
+from tests.cli.conftest import Run, cli, copy_home
 
 
-@pytest.fixture
-def duban(tmp_path: Path):  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def reported_home(published_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample published; 市教育局 reports on task 1 in 2021 (accepted in 2021) and in 2022
-    (accepted in 2022)."""
-    env = {**os.environ, "DUBAN_HOME": str(tmp_path / "home"), "DUBAN_ACTOR": "cli:test"}
-    env.pop("DUBAN_DATABASE_URL", None)
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "duban", *map(str, args)],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
-        )  # fmt: skip
-
-    for setup in (("init",), ("units", "load", "--sample"),
-                  ("import", SAMPLE, "--effective", "2021-01-01"), ("publish",)):  # fmt: skip
-        assert run(*setup).returncode == 0
+    (accepted in 2022). Copied for each test, never used directly."""
+    home = copy_home(published_home, tmp_path_factory.mktemp("quality"))
+    run = cli(home)
     for day, note, accepted in (("2021-06-20", "去年的进展", "2021-06-25"),
                                 ("2022-03-20", "今年的进展", "2022-03-25")):  # fmt: skip
         made = run("report", "submit", "--task", "1", "--unit", "市教育局", "--state",
@@ -39,7 +26,13 @@ def duban(tmp_path: Path):  # type: ignore[no-untyped-def]
                    "--json")  # fmt: skip
         report = json.loads(made.stdout)["report"]
         assert run("report", "accept", str(report), "--at", accepted).returncode == 0
-    return run
+    return home
+
+
+@pytest.fixture
+def duban(reported_home: Path, tmp_path: Path) -> Run:
+    """The CLI, run in ``tmp_path``, on a fresh copy of ``reported_home``."""
+    return cli(copy_home(reported_home, tmp_path), cwd=tmp_path)
 
 
 def _text(path: Path) -> str:

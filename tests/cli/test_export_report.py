@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-from tests.conftest import SAMPLE
-
-
-@pytest.fixture
-def duban(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "DUBAN_HOME": str(tmp_path / "home"), "DUBAN_ACTOR": "cli:test"}
-    env.pop("DUBAN_DATABASE_URL", None)
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "duban", *map(str, args)],
-            capture_output=True, text=True, env=env, timeout=120, check=False, cwd=tmp_path,
-        )  # fmt: skip
-
-    assert run("init").returncode == 0
-    assert run("units", "load", "--sample").returncode == 0
-    assert run("import", SAMPLE, "--effective", "2021-01-01").returncode == 0
-    assert run("publish").returncode == 0
-    return run
+# ``duban`` (tests/cli/conftest.py): the CLI, run in ``tmp_path``, on a copy of a home with the
+# sample plan published.
 
 
 def test_report_is_written_to_the_file_and_exits_0(duban, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

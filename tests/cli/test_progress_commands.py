@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from duban.exchange.progress_xlsx import MAIN
-from tests.conftest import SAMPLE
 
-
-@pytest.fixture
-def duban(tmp_path: Path):  # type: ignore[no-untyped-def]
-    env = {**os.environ, "DUBAN_HOME": str(tmp_path / "home"), "DUBAN_ACTOR": "cli:test"}
-    env.pop("DUBAN_DATABASE_URL", None)
-
-    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "duban", *map(str, args)],
-            capture_output=True, text=True, env=env, timeout=120, check=False,
-        )  # fmt: skip
-
-    for setup in (("init",), ("units", "load", "--sample"),
-                  ("import", SAMPLE, "--effective", "2021-01-01"), ("publish",)):  # fmt: skip
-        assert run(*setup).returncode == 0
-    return run
+# ``duban`` (tests/cli/conftest.py): the CLI on a copy of a home with the sample plan published.
 
 
 def test_export_fill_import_then_the_same_file_again(duban, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
