@@ -37,6 +37,8 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         "导出全市台账（Excel）、督导报告和质量年度报告（Word）",
         frozenset({"admin", "supervisor", "viewer"}),
     ),
+    "records.submit": ("上传本校的学校数据", frozenset({"reporter", "leader"})),
+    "records.view_all": ("查看所有学校的学校数据", frozenset({"admin", "supervisor", "viewer"})),
 }
 
 

@@ -11,9 +11,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from duban.cli.data import register as register_data
 from duban.cli.exchange import register as register_exchange
+from duban.cli.indicators import register as register_indicators
 from duban.cli.ledger import register
 from duban.cli.render import ledger_table
+from duban.cli.targets import register as register_targets
 from duban.cli.users import register as register_users
 from duban.plandoc import PlanDoc, PlanReadError, parse_bytes, parse_path
 
@@ -86,3 +89,6 @@ def sample(
 register(app)
 register_users(app)
 register_exchange(app)
+register_data(app)
+register_indicators(app)
+register_targets(app)

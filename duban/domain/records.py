@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,14 @@ class Field:
     minimum: float | None = None
     maximum: float | None = None
     note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    """One checked row of an upload: its values by field key, and the sheet row it came from."""
+
+    row: int
+    values: Mapping[str, Value]
 
 
 @dataclass(frozen=True)

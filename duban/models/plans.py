@@ -90,6 +90,8 @@ class Target(Base):
     scope: Mapped[str] = mapped_column(String(100))
     period: Mapped[str | None] = mapped_column(String(32))
     span: Mapped[list[Any] | None]
+    indicator: Mapped[str | None] = mapped_column(String(64))
+    """The catalogue indicator that computes this target's actual from school records, if bound."""
 
     task: Mapped[Task | None] = relationship(back_populates="targets")
 

@@ -40,6 +40,9 @@ ACTION_LABELS = {
     "user.disable": "停用用户",
     "user.enable": "启用用户",
     "user.lockout": "登录锁定",
+    "progress.import": "导入进展填报表",
+    "records.import": "导入学校数据",
+    "target.bind": "目标绑定指标",
 }
 """Action names as the log shows them; an action missing here shows its code name."""
 

@@ -25,6 +25,7 @@ from duban.domain.status import (
     task_status,
 )
 from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
+from duban.queries.indicator_actuals import computed_actuals
 
 
 @dataclass
@@ -45,6 +46,8 @@ class TargetView:
     pace: str
     reason: str
     scope: str
+    indicator: str | None = None
+    """The catalogue indicator computing the actual from school records, when bound."""
 
 
 @dataclass
@@ -92,6 +95,7 @@ class PlanStatus:
                             "expected": g.expected,
                             "scope": g.scope,
                             "reason": g.reason,
+                            "indicator": g.indicator,
                         }
                         for g in t.targets
                     ],
@@ -113,6 +117,7 @@ def plan_status(
     assignments = _assignments(session, plan.id)
     reports = _reports(session, plan.id, as_of)
     targets, figures = _targets(session, plan.id), _figures(session, plan.id, as_of)
+    figures.update(computed_actuals(session, plan.id, as_of))
     views = []
     for task in tasks:
         rows = assignments.get(task.id, [])
@@ -229,7 +234,7 @@ def _target_view(
     verdict = target_pace(facts, as_of)
     return TargetView(
         target.metric, goal_text(target), verdict.actual, verdict.expected, verdict.pace,
-        verdict.reason, target.scope,
+        verdict.reason, target.scope, target.indicator,
     )  # fmt: skip
 
 

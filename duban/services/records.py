@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from duban import audit
 from duban.catalogue import text
 from duban.domain.choices import UnitKind
-from duban.domain.records import RecordKind, Value, parse_kinds, school_year_label
+from duban.domain.records import RecordKind, RecordRow, Value, parse_kinds, school_year_label
 from duban.models import Record, RecordBatch, Unit
 from duban.services.errors import Invalid
 
@@ -31,14 +31,6 @@ FIRST_YEAR = 2000
 def record_kinds() -> dict[str, RecordKind]:
     """The shipped catalogue of record kinds (``duban/catalogue/record_kinds.yaml``)."""
     return parse_kinds(text("record_kinds.yaml"))
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    """One checked row: its values by field key, and the sheet row it came from."""
-
-    row: int
-    values: Mapping[str, Value]
 
 
 @dataclass(frozen=True)

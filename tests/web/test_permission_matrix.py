@@ -119,6 +119,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/my/progress"): Rule(SUBMIT),
     ("GET", "/my/progress/{plan_id}.xlsx"): Rule(SUBMIT, ok=oks(200, 404)),  # 404: no tasks there
     ("POST", "/my/progress"): Rule(SUBMIT, ok=400, files=NOT_A_WORKBOOK),
+    ("GET", "/my/data"): Rule("records.submit"),  # a unit that is no school: an explanation
+    ("GET", "/my/data/{kind}.xlsx"): Rule("records.submit", ok=oks(200, 404)),  # 404: no school
+    ("GET", "/my/data/{kind}.csv"): Rule("records.submit", ok=oks(200, 404)),  # 404: no school
+    ("POST", "/my/data"): Rule("records.submit", ok=400, files=NOT_A_WORKBOOK),
+    ("GET", "/data"): Rule("records.view_all"),
     ("GET", "/evidence/{evidence_id}"): Rule(SIGNED_IN, obj="evidence"),
     ("GET", "/review"): Rule(REVIEW),
     ("POST", "/review/{report_id}/accept"): Rule(REVIEW, obj="sent", ok=303, form=VERSION),
@@ -161,7 +166,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
 """One line per route; an ``obj`` route is tried on the member's own unit's object and another's."""
 
 PARAMS = {"plan_id": "1", "number": "3", "task_number": "3", "username": "temp",
-          "proposal_id": "1"}  # fmt: skip
+          "proposal_id": "1", "kind": "teacher"}  # fmt: skip
 """Path parameters that do not come from the object: the sample plan, its task 3, a spare user."""
 
 # Who may reach an object of ``own`` (or another) unit, once the route's action is held.

@@ -14,6 +14,7 @@ from duban.web.routes.plan_export import router as plan_export
 from duban.web.routes.plans import router as plans
 from duban.web.routes.progress import router as progress
 from duban.web.routes.public import router as public
+from duban.web.routes.records import router as records
 from duban.web.routes.report_export import router as report_export
 from duban.web.routes.review import router as review
 from duban.web.routes.search import router as search
@@ -22,5 +23,5 @@ from duban.web.routes.workspace import router as workspace
 
 ROUTERS: list[APIRouter] = [
     auth, dashboard, audit, admin, public, tasks, plans, review, workspace, api, search,
-    ledger_export, report_export, plan_export, progress,
+    ledger_export, report_export, plan_export, progress, records,
 ]  # fmt: skip

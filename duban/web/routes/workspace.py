@@ -20,6 +20,7 @@ from starlette.responses import Response
 from duban.config import Settings
 from duban.domain.choices import CLAIMED_LABELS, REPORT_STATE_LABELS, STATUS_LABELS
 from duban.permissions import Actor
+from duban.queries.records import actor_school
 from duban.queries.workspace import (
     ReportForm,
     evidence_for,
@@ -64,7 +65,8 @@ Form = Annotated[FormData, Depends(form_data)]
 def my_page(request: Request, actor: Submitter, session: Reader) -> Response:
     sent = request.query_params.get("sent")
     board = workspace(session, actor, dt.date.today())
-    return render(request, "my.html", ws=board, labels=LABELS, sent=sent)
+    school = actor_school(session, actor) is not None
+    return render(request, "my.html", ws=board, labels=LABELS, sent=sent, school=school)
 
 
 @router.get("/my/report/{assignment_id}")
