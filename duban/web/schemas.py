@@ -154,6 +154,9 @@ class TargetStatusOut(Out):
     expected: float | None
     scope: str
     reason: str
+    indicator: str | None = Field(
+        None, description="绑定的指标代码：实际值由学校数据计算（未绑定为 null）"
+    )
 
 
 class TaskStatusOut(Out):

@@ -182,7 +182,7 @@ def test_me_and_units(client_for: Clients) -> None:
     me = client.get(f"{API}/me").json()
     assert me["role"] == "reporter"
     assert me["unit"] == {"key": "zw-school", "name": "中卫市职业技术学校"}
-    assert me["permissions"] == ["plan.view", "report.submit"]
+    assert me["permissions"] == ["plan.view", "report.submit", "records.submit"]
     schools = client.get(f"{API}/units", params={"kind": "school"}).json()
     assert "zw-school" in {u["key"] for u in schools} and {u["kind"] for u in schools} == {"school"}
 
