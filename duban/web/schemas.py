@@ -23,7 +23,11 @@ MAX_ID = 2**31 - 1
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 NO_NUL = r"^[^\x00]*$"
-"""Text without NUL characters (PostgreSQL cannot store them): for query and path parameters."""
+"""Text without NUL characters (PostgreSQL cannot store them): for query and path parameters,
+and in the description of body text."""
+ID_KEY = r"^[1-9][0-9]{0,8}$"
+"""An id as an object key (JSON keys are strings), as ``dict[Id, …]`` accepts it (described up to
+999 999 999; ten-digit ids up to ``MAX_ID`` are accepted too)."""
 
 
 def _no_nul(value: str) -> str:
@@ -32,7 +36,8 @@ def _no_nul(value: str) -> str:
     return value
 
 
-Text = Annotated[str, AfterValidator(_no_nul)]
+Text = Annotated[str, AfterValidator(_no_nul), Field(json_schema_extra={"pattern": NO_NUL})]
+"""Body text: NUL is refused in words (the pattern only describes it)."""
 Figure = Annotated[float, Field(allow_inf_nan=False, ge=-1e12, le=1e12)]
 
 
@@ -314,8 +319,9 @@ class ReportIn(In):
     narrative: Text = Field("", max_length=20000)
     late_reason: Text | None = Field(None, max_length=2000)
     figures: dict[Id, Figure] = Field(
-        default_factory=dict, max_length=200, description="目标 id → 实际数值"
-    )
+        default_factory=dict, max_length=200, description="目标 id → 实际数值",
+        json_schema_extra={"propertyNames": {"pattern": ID_KEY}},
+    )  # fmt: skip
     draft: bool = False
 
 

@@ -246,3 +246,31 @@ def test_openapi_describes_every_endpoint(app: FastAPI) -> None:
     post = spec["paths"][f"{API}/reports"]["post"]
     assert "201" in post["responses"] and "409" in post["responses"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("ReportIn")
+
+
+def test_a_body_that_is_not_utf8_is_a_400_in_the_api_error_shape(
+    store: Store, client_for: Clients
+) -> None:
+    """Found by fuzzing: FastAPI refuses an undecodable body with Starlette's own exception,
+    which answered ``{"detail": "There was an error parsing the body"}`` outside the schema."""
+    sent = report(store, assignment_id(store, 1, "3", "zw-edu"), dt.date(2021, 5, 10))
+    as_json = {"content-type": "application/json"}
+    before = counts(store)
+    for name, path in (("jyj", "/reports"), ("admin", f"/reports/{sent}/accept"),
+                       ("admin", f"/reports/{sent}/return")):  # fmt: skip
+        answer = client_for(name).post(API + path, content=b"\x81\xfe{", headers=as_json)
+        assert answer.status_code == 400, (path, answer.text)
+        assert answer.json() == {"error": "请求内容无法解析：须为 UTF-8 编码的 JSON", "status": 400}
+    assert counts(store) == before
+
+
+def test_openapi_describes_what_the_report_body_accepts(app: FastAPI) -> None:
+    """Found by fuzzing: bodies valid by the description (figures keyed by any string, text with
+    NUL) were refused 422; the description now says what is accepted."""
+    schemas = TestClient(app).get(f"{API}/openapi.json").json()["components"]["schemas"]
+    figures = schemas["ReportIn"]["properties"]["figures"]
+    assert figures["propertyNames"] == {"pattern": "^[1-9][0-9]{0,8}$"}
+    no_nul = "^[^\\x00]*$"
+    assert schemas["ReportIn"]["properties"]["narrative"]["pattern"] == no_nul
+    assert schemas["ReportIn"]["properties"]["late_reason"]["anyOf"][0]["pattern"] == no_nul
+    assert schemas["ReturnIn"]["properties"]["reason"]["pattern"] == no_nul

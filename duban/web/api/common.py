@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, HTTPException, Path, Query, Request, Response
+from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from duban.permissions import Actor
 from duban.web.deps import check_csrf, read_session, require, signed_in
@@ -21,6 +24,27 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 READ_ERRORS = _errors(401, 403, 404, 422)
 WRITE_ERRORS = _errors(400, 401, 403, 404, 409, 422)
+UNREADABLE = "请求内容无法解析：须为 UTF-8 编码的 JSON"
+
+
+class ApiRoute(APIRoute):
+    """An API route whose errors raised by the framework itself also answer in the API's shape:
+    a body that cannot be decoded (not UTF-8) is refused by FastAPI with Starlette's own
+    ``HTTPException``, which the app's handler does not see (it would answer ``{"detail": …}``)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except HTTPException:
+                raise
+            except StarletteHTTPException as exc:
+                words = UNREADABLE if exc.status_code == 400 else str(exc.detail)
+                raise HTTPException(exc.status_code, words) from exc
+
+        return answer
 
 
 def csrf_header(request: Request) -> None:
@@ -53,7 +77,11 @@ UnitKind = Annotated[
 ]
 AsOf = Annotated[
     dt.date | None,
-    Query(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31), description="截至日期，默认今天"),
+    Query(
+        ge=dt.date(1990, 1, 1),
+        le=dt.date(2199, 12, 31),
+        description="截至日期（1990-01-01 至 2199-12-31），默认今天",
+    ),
 ]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID)]

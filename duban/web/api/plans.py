@@ -12,6 +12,7 @@ from duban.queries import access
 from duban.queries.status import plan_status
 from duban.web.api.common import (
     READ_ERRORS,
+    ApiRoute,
     AsOf,
     Limit,
     Offset,
@@ -33,7 +34,7 @@ from duban.web.schemas import (
     UnitOut,
 )
 
-router = APIRouter(responses=READ_ERRORS)
+router = APIRouter(responses=READ_ERRORS, route_class=ApiRoute)
 
 NO_PLAN = "没有这个方案，或您无权查看"
 

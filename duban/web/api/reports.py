@@ -15,6 +15,7 @@ from duban.services.reports import accept_report, return_report, submit_report
 from duban.web.api.common import (
     READ_ERRORS,
     WRITE_ERRORS,
+    ApiRoute,
     Csrf,
     Limit,
     Offset,
@@ -29,7 +30,7 @@ from duban.web.api.common import (
 from duban.web.deps import store
 from duban.web.schemas import MAX_ID, AcceptIn, ReportIn, ReportList, ReportOut, ReturnIn
 
-router = APIRouter()
+router = APIRouter(route_class=ApiRoute)
 
 NO_REPORT = "没有这份报告，或您无权查看"
 NO_ASSIGNMENT = "没有这项分工，或它不属于您的单位"
