@@ -28,11 +28,11 @@ from duban.services.progress import InvalidRows, import_progress
 from duban.web.deps import check_csrf, render, require, store
 from duban.web.downloads import xlsx_response
 from duban.web.schemas import MAX_ID
+from duban.web.uploads import declared_too_big, read_bounded, too_big
 
 router = APIRouter()
 
 Submitter = Annotated[Actor, Depends(require("report.submit"))]
-_CHUNK = 1024 * 1024
 
 
 @router.get("/my/progress")
@@ -58,17 +58,16 @@ def download_workbook(
 @router.post("/my/progress")
 async def upload_workbook(request: Request, actor: Submitter) -> Response:
     limits = ReadLimits()
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limits.max_bytes + 64 * 1024:
-        return _refused(request, actor, _too_big(declared, limits), 413)
+    if (refusal := declared_too_big(request, limits)) is not None:
+        return _refused(request, actor, refusal, 413)
     form = await request.form(max_files=1, max_fields=10)
     check_csrf(request, _field(form, "csrf_token"))
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _refused(request, actor, [Problem("请选择要上传的填报表文件（.xlsx）")], 400)
-    data = await _bounded(upload, limits.max_bytes)
+    data = await read_bounded(upload, limits.max_bytes)
     if data is None:
-        return _refused(request, actor, _too_big(limits.max_bytes + 1, limits), 413)
+        return _refused(request, actor, too_big(limits.max_bytes + 1, limits), 413)
     return _import(request, actor, data)
 
 
@@ -85,21 +84,6 @@ def _import(request: Request, actor: Actor, data: bytes) -> Response:
                         else 400)  # fmt: skip
     query = f"submitted={result.submitted}&unchanged={result.unchanged}&blank={result.blank}"
     return RedirectResponse(f"/my/progress?{query}", status_code=303)
-
-
-async def _bounded(upload: UploadFile, limit: int) -> bytes | None:
-    """The uploaded file's bytes, or ``None`` once it is past ``limit`` (read no further)."""
-    out = bytearray()
-    while chunk := await upload.read(_CHUNK):
-        out += chunk
-        if len(out) > limit:
-            return None
-    return bytes(out)
-
-
-def _too_big(size: int, limits: ReadLimits) -> list[Problem]:
-    return [Problem(f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:g} MB），"
-                    "未保存任何内容")]  # fmt: skip
 
 
 def _refused(request: Request, actor: Actor, problems: list[Problem], status: int) -> Response:

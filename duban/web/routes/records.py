@@ -40,6 +40,7 @@ from duban.services.errors import ServiceError
 from duban.services.records import FIRST_YEAR, record_kinds, replace_records
 from duban.web.deps import check_csrf, read_session, render, require, store
 from duban.web.downloads import download, xlsx_response
+from duban.web.uploads import declared_too_big, read_bounded, too_big
 
 router = APIRouter()
 
@@ -48,7 +49,6 @@ Overseer = Annotated[Actor, Depends(require("records.view_all"))]
 Reader = Annotated[Session, Depends(read_session)]
 Year = Annotated[int | None, Query(ge=FIRST_YEAR, le=2100)]
 KindKey = Annotated[str, Path(max_length=32)]
-_CHUNK = 1024 * 1024
 _YEARS_SHOWN = 6
 
 
@@ -110,9 +110,8 @@ def csv_download(
 @router.post("/my/data")
 async def upload(request: Request, actor: Submitter) -> Response:
     limits = ReadLimits()
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limits.max_bytes + 64 * 1024:
-        return await _refused(request, actor, None, _too_big(declared, limits), 413)
+    if (refusal := declared_too_big(request, limits)) is not None:
+        return await _refused(request, actor, None, refusal, 413)
     form = await request.form(max_files=1, max_fields=10)
     check_csrf(request, _field(form, "csrf_token"))
     kind, year = record_kinds().get(_field(form, "kind")), _year(_field(form, "year"))
@@ -120,9 +119,9 @@ async def upload(request: Request, actor: Submitter) -> Response:
     if kind is None or year is None or not isinstance(file, UploadFile) or not file.filename:
         problem = Problem("请选择数据类别、学年和要上传的文件（.xlsx）")
         return await _refused(request, actor, year, [problem], 400)
-    data = await _bounded(file, limits.max_bytes)
+    data = await read_bounded(file, limits.max_bytes)
     if data is None:
-        return await _refused(request, actor, year, _too_big(limits.max_bytes + 1, limits), 413)
+        return await _refused(request, actor, year, too_big(limits.max_bytes + 1, limits), 413)
     return await run_in_threadpool(_import, request, actor, kind, year, data, file.filename)
 
 
@@ -167,21 +166,6 @@ def _result(request: Request) -> dict[str, object] | None:
         return None
     rows, replaced, unchanged = (int(n) for n in numbers)
     return {"kind": kind.label, "rows": rows, "replaced": replaced, "unchanged": bool(unchanged)}
-
-
-async def _bounded(upload: UploadFile, limit: int) -> bytes | None:
-    """The uploaded file's bytes, or ``None`` once it is past ``limit`` (read no further)."""
-    out = bytearray()
-    while chunk := await upload.read(_CHUNK):
-        out += chunk
-        if len(out) > limit:
-            return None
-    return bytes(out)
-
-
-def _too_big(size: int, limits: ReadLimits) -> list[Problem]:
-    return [Problem(f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:g} MB），"
-                    "未保存任何内容")]  # fmt: skip
 
 
 async def _refused(

@@ -1,0 +1,38 @@
+"""Workbook uploads: refuse by size before reading, read in chunks, never past the limit.
+
+Shared by the pages that take an xlsx upload (离线填报, 学校数据). The limit is the exchange
+reader's ``ReadLimits.max_bytes``; a refusal is a ``Problem`` the page lists like any other.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.datastructures import UploadFile
+
+from duban.exchange.errors import Problem
+from duban.exchange.xlsxread import ReadLimits
+
+CHUNK = 1024 * 1024
+FORM_SLACK = 64 * 1024
+"""Room for the form's other fields and multipart headers beside the file."""
+
+
+def declared_too_big(request: Request, limits: ReadLimits) -> list[Problem] | None:
+    """The refusal when the request's Content-Length is already past the limit, else ``None``."""
+    declared = int(request.headers.get("content-length") or 0)
+    return too_big(declared, limits) if declared > limits.max_bytes + FORM_SLACK else None
+
+
+async def read_bounded(upload: UploadFile, limit: int) -> bytes | None:
+    """The uploaded file's bytes, or ``None`` once it is past ``limit`` (read no further)."""
+    out = bytearray()
+    while chunk := await upload.read(CHUNK):
+        out += chunk
+        if len(out) > limit:
+            return None
+    return bytes(out)
+
+
+def too_big(size: int, limits: ReadLimits) -> list[Problem]:
+    return [Problem(f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:g} MB），"
+                    "未保存任何内容")]  # fmt: skip
