@@ -4,6 +4,7 @@ Usage: .venv/bin/python bench/status_bench.py [--db sqlite|postgresql] [--plans 
 
 Builds a synthetic database — 300 plans × 30 tasks, 10,000 units, 5 assignments a task, a report
 for about 95% of the quarters of four years (≈ 700,000 reports), most accepted, some returned —
+and approved deadline extensions for 3% of the assignments (a few more requested or refused) —
 then times, as of 2023-06-10:
 
 - one plan: the store's ``plan_status`` (facts loaded set-based, rules in Python, reasons in
@@ -39,7 +40,7 @@ from sqlalchemy import create_engine, func, insert, select, text  # noqa: E402
 from duban.config import Settings  # noqa: E402
 from duban.db import Store  # noqa: E402
 from duban.migrate import upgrade  # noqa: E402
-from duban.models import Assignment, Plan, Report, Task, Unit  # noqa: E402
+from duban.models import Assignment, Extension, Plan, Report, Task, Unit  # noqa: E402
 from duban.queries.status import plan_status  # noqa: E402
 from duban.queries.status_sql import status_counts, task_statuses  # noqa: E402
 
@@ -105,6 +106,7 @@ def build(store: Store, plans: int, tasks: int, units: int, seed: int = 1) -> in
         reports = list(_reports(rng, ids, deadlines))
         for chunk in range(0, len(reports), 50_000):
             conn.execute(insert(Report), reports[chunk : chunk + 50_000])
+        conn.execute(insert(Extension), list(_extensions(rng, ids, deadlines)))
     with store.engine.begin() as conn:
         if store.engine.dialect.name == "postgresql":
             conn.execute(text("ANALYZE"))
@@ -133,6 +135,28 @@ def _reports(
                 "accepted_on": submitted + dt.timedelta(days=3) if fate < 0.9 else None,
                 "returned_on": submitted + dt.timedelta(days=5) if 0.9 <= fate < 0.93 else None,
             }  # fmt: skip
+
+
+def _extensions(
+    rng: random.Random, assignments: list[Any], deadlines: dict[int, dt.date]
+) -> Iterator[dict[str, Any]]:
+    """About 3% of the assignments with an approved extension, 1% with one open or refused."""
+    for assignment_id, task_id in assignments:
+        fate = rng.random()
+        if fate >= 0.04:
+            continue
+        deadline = deadlines[task_id]
+        asked = deadline - dt.timedelta(days=rng.randint(0, 60))
+        decided = asked + dt.timedelta(days=rng.randint(3, 30))
+        state = "approved" if fate < 0.03 else rng.choice(["requested", "reviewed", "refused"])
+        yield {
+            "assignment_id": assignment_id, "requested_on": asked, "reason": "bench",
+            "proposed_deadline": deadline + dt.timedelta(days=rng.randint(30, 180)),
+            "original_deadline": deadline, "state": state, "author": "bench",
+            "decided_on": decided if state in ("approved", "refused") else None,
+            "approved_deadline": deadline + dt.timedelta(days=rng.randint(30, 180))
+            if state == "approved" else None,
+        }  # fmt: skip
 
 
 def timed(fn: Callable[[], object], runs: int) -> float:

@@ -39,6 +39,22 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
     ),
     "records.submit": ("上传本校的学校数据", frozenset({"reporter", "leader"})),
     "records.view_all": ("查看所有学校的学校数据", frozenset({"admin", "supervisor", "viewer"})),
+    "extension.request": ("为本单位的分工申请延期", frozenset({"reporter", "leader"})),
+    "extension.review": ("审核延期申请，查看全部延期申请", frozenset({"admin", "supervisor"})),
+    "extension.decide": ("审批延期申请：批准或不予批准", frozenset({"admin"})),
+    "indicators.view": (
+        "查看由学校数据计算的指标（学校只看本校，其他单位只看全市数值）",
+        frozenset(ROLES),
+    ),
+    "indicators.bind": ("把方案的量化目标绑定到指标", frozenset({"admin"})),
+    "action.issue": (
+        "发出、暂缓、撤回、办结和重新打开督办事项（含三色督办单）",
+        frozenset({"admin", "supervisor"}),
+    ),
+    "action.respond": ("答复本单位收到的督办事项", frozenset({"reporter", "leader"})),
+    "meeting.manage": ("登记联席会议、议定事项和附件，纪要送会签", frozenset({"admin"})),
+    "meeting.sign": ("会签本单位参加的联席会议纪要", frozenset({"leader"})),
+    "reminders.manage": ("配置各单位的提醒渠道（邮件、Webhook、群机器人）", frozenset({"admin"})),
 }
 
 

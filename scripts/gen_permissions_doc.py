@@ -22,6 +22,8 @@ OBJECTS = {
     "draft": "a draft: only the own unit's",
     "sent": "a sent report: reporter, leader only the own unit's or an accepted one",
     "evidence": "an evidence file: reporter, leader the own unit's; viewer an accepted report's",
+    "action": "a supervision action: reporter, leader only the own unit's issued ones",
+    "action_file": "a file of an answer to an action: reporter, leader only the own unit's",
 }
 
 HEAD = """# Permissions

@@ -29,13 +29,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
-from duban import audit
 from duban.db import Store
 from duban.models import Assignment, AuditEvent, Plan, Report, ReportFigure, Target, Task
 from duban.plandoc import parse_bytes
 from duban.services import units
+from tests.crash_common import assert_store_is_sound, child_env, end_backends
 from tests.crash_driver import REPORT_DAY, revision, revision_name
 from tests.factories import ADMIN, published_sample, sample_registry
 
@@ -109,40 +109,6 @@ class Writer:
         return self.err.read_text(encoding="utf-8", errors="replace")[-3000:]
 
 
-def child_env(store: Store, app: str) -> dict[str, str]:
-    env = {**os.environ, "DUBAN_HOME": str(store.settings.home)}
-    env.pop("DUBAN_DATABASE_URL", None)
-    if not store.settings.is_sqlite:
-        url = store.settings.url
-        env["DUBAN_DATABASE_URL"] = f"{url}{'&' if '?' in url else '?'}application_name={app}"
-    return env
-
-
-def end_backends(store: Store, app: str) -> None:
-    """Wait until the killed child's PostgreSQL backends are gone; terminate any that linger.
-
-    A killed client's backend ends when it finds its socket closed; until then it may hold the
-    writers' advisory lock and its row locks, which would stall the next writer and the schema
-    drop at teardown.
-    """
-    if store.settings.is_sqlite:
-        return
-    query = text("SELECT pid FROM pg_stat_activity WHERE application_name = :app")
-    deadline = time.monotonic() + 3
-    with store.engine.connect() as conn:
-        while conn.execute(query, {"app": app}).first() is not None:
-            if time.monotonic() > deadline:
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE application_name = :app"
-                    ),
-                    {"app": app},
-                )
-            time.sleep(0.01)
-            conn.rollback()  # a fresh snapshot of pg_stat_activity
-
-
 def crash_rounds(store: Store, tmp_path: Path, mode: str, check: Check) -> list[Round]:
     """ROUNDS children, each killed at a random moment; ``check`` after each kill."""
     rng = random.Random(f"{SEED}-{mode}")
@@ -173,15 +139,6 @@ def crash_rounds(store: Store, tmp_path: Path, mode: str, check: Check) -> list[
 
 
 # --- checks -------------------------------------------------------------------------------------
-
-
-def assert_store_is_sound(store: Store) -> None:
-    with store.read() as session:
-        if store.settings.is_sqlite:
-            assert session.execute(text("PRAGMA integrity_check")).scalars().all() == ["ok"]
-            assert session.execute(text("PRAGMA foreign_key_check")).all() == []
-        chain = audit.verify(session)
-    assert chain.ok, chain
 
 
 @dataclass(frozen=True)

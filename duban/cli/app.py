@@ -11,10 +11,16 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from duban.cli.actions import register as register_actions
 from duban.cli.data import register as register_data
+from duban.cli.demo import register as register_demo
 from duban.cli.exchange import register as register_exchange
+from duban.cli.extensions import register as register_extensions
 from duban.cli.indicators import register as register_indicators
 from duban.cli.ledger import register
+from duban.cli.meetings import register as register_meetings
+from duban.cli.migrate_db import register as register_migrate_db
+from duban.cli.remind import register as register_remind
 from duban.cli.render import ledger_table
 from duban.cli.targets import register as register_targets
 from duban.cli.users import register as register_users
@@ -89,6 +95,12 @@ def sample(
 register(app)
 register_users(app)
 register_exchange(app)
+register_extensions(app)
 register_data(app)
+register_demo(app)
 register_indicators(app)
 register_targets(app)
+register_meetings(app)
+register_actions(app)
+register_remind(app)
+register_migrate_db(app)

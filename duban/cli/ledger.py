@@ -105,13 +105,14 @@ def emit(data: Any) -> None:
 
 
 def pick_plan(session: Session, plan_id: int | None, *, published: bool = False) -> Plan:
-    """The plan named, or the only one there is (the only published one, with ``published``)."""
+    """The plan named, or the only one there is (the only published one, with ``published``);
+    the joint meeting's decisions plan is taken only when named (``--plan``)."""
     if plan_id is not None:
         plan = session.get(Plan, plan_id)
         if plan is None:
             die(f"没有编号为 {plan_id} 的方案")
         return plan
-    query = select(Plan).order_by(Plan.id)
+    query = select(Plan).where(Plan.kind == "plan").order_by(Plan.id)
     if published:
         query = query.where(Plan.state == "published")
     found = list(session.scalars(query))

@@ -139,13 +139,14 @@ def scorecard_table(data: dict[str, Any]) -> Table:
     """Units ranked by score, with their counts; the formula as the caption."""
     table = Table(title=f"{data['year']}年度单位考核", show_lines=False, expand=True)
     for header in ("名次", "单位", "到期", "按期", "逾期完成", "逾期未完成", "按时报送", "迟报",
-                   "漏报", "目标达成", "得分"):  # fmt: skip
+                   "漏报", "目标达成", "督办（逾期）", "得分"):  # fmt: skip
         table.add_column(header, overflow="fold")
     for unit in data["units"]:
         table.add_row(str(unit["rank"] or "—"), unit["unit"], str(unit["due"]),
                       str(unit["done_on_time"]), str(unit["done_late"]), str(unit["overdue"]),
                       str(unit["reports_on_time"]), str(unit["reports_late"]),
                       str(unit["reports_missing"]), f"{unit['targets_met']}/{unit['targets']}",
+                      f"{unit['actions_open']}（{unit['actions_overdue']}）",
                       "—" if unit["score"] is None else f"{unit['score']:.1f}")  # fmt: skip
     table.caption = data["formula"]
     return table

@@ -39,18 +39,31 @@ def done(submitted_on: dt.date) -> str:
     return f"已于{day(submitted_on)}报完成并通过审核"
 
 
-def done_late(submitted_on: dt.date, deadline: dt.date) -> str:
+def deadline_words(deadline: dt.date, original: dt.date | None = None) -> str:
+    """``完成时限2021年7月31日``, or with an approved extension
+    ``完成时限2021年7月31日（经批准延期至2021年9月30日）``: the original stays in view."""
+    if original is None or original == deadline:
+        return f"完成时限{day(deadline)}"
+    return f"完成时限{day(original)}（经批准延期至{day(deadline)}）"
+
+
+def done_in_extension(submitted_on: dt.date, deadline: dt.date, original: dt.date) -> str:
+    return f"{done(submitted_on)}，在经批准延期的完成时限{day(deadline)}内（原定{day(original)}）"
+
+
+def done_late(submitted_on: dt.date, deadline: dt.date, original: dt.date | None = None) -> str:
     late = (submitted_on - deadline).days
-    return f"{done(submitted_on)}，超过完成时限{day(deadline)}{late}天"
+    return f"{done(submitted_on)}，超过{deadline_words(deadline, original)}{late}天"
 
 
-def overdue(deadline: dt.date, as_of: dt.date) -> str:
-    return f"完成时限{day(deadline)}，已逾期{(as_of - deadline).days}天"
+def overdue(deadline: dt.date, as_of: dt.date, original: dt.date | None = None) -> str:
+    return f"{deadline_words(deadline, original)}，已逾期{(as_of - deadline).days}天"
 
 
-def due_soon(deadline: dt.date, as_of: dt.date) -> str:
+def due_soon(deadline: dt.date, as_of: dt.date, original: dt.date | None = None) -> str:
     left = (deadline - as_of).days
-    return f"完成时限{day(deadline)}，" + ("今日到期" if left == 0 else f"还剩{left}天")
+    when = "今日到期" if left == 0 else f"还剩{left}天"
+    return f"{deadline_words(deadline, original)}，{when}"
 
 
 def unreported(period: Period, grace_days: int) -> str:

@@ -90,6 +90,10 @@ class Scorecard:
     reports_missing: int = 0
     targets: int = 0
     targets_met: int = 0
+    actions_open: int = 0
+    """Supervision actions awaiting the unit's answer at the card's date (not scored)."""
+    actions_overdue: int = 0
+    """Of those, the ones past their answer date (not scored; shown beside the score)."""
 
     @property
     def reports_due(self) -> int:

@@ -10,6 +10,11 @@ applies wins (done / done_late > overdue > due_soon > unreported > on_track):
   An *ongoing* (长期坚持) done assignment shows **unreported** instead when the latest owed period
   ends after the completion day and has no counting report.
 - **overdue** — not done and ``deadline < D`` (the deadline day itself is not overdue).
+
+Here *deadline* is the one in force on D: an approved extension decided on or before D moves it
+(``extensions.applying``); before that, and without one, the task's own deadline counts. Done
+late compares the completion with that deadline too. Reasons name both dates when an extension
+applies (``完成时限2021年7月31日（经批准延期至2021年9月30日），…``).
 - **due_soon** — not done and ``D <= deadline <= D + warn_days``.
 - **unreported** — the latest period owed at D (see ``periods.owed_period``) has no counting report:
   one submitted by D, not returned by D, whose ``counting_period`` is that period.
@@ -24,10 +29,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from duban.domain import reasons
 from duban.domain.choices import DONE_STATUSES, SEVERITY, Cadence, ClaimedState, Role, Status
+from duban.domain.extensions import ExtensionFact, applying
 from duban.domain.periods import Period, counting_period, owed_period, period_of
 
 
@@ -71,23 +77,27 @@ class Rules:
 
 @dataclass(frozen=True)
 class AssignmentFacts:
-    """What the rules read about one assignment; ``effective`` is the plan's effective date."""
+    """What the rules read about one assignment; ``effective`` is the plan's effective date,
+    ``deadline`` the task's own, ``extensions`` the approved extensions of the assignment."""
 
     role: Role
     deadline: dt.date | None
     ongoing: bool
     effective: dt.date
     reports: tuple[ReportFact, ...] = ()
+    extensions: tuple[ExtensionFact, ...] = ()
 
 
 @dataclass(frozen=True)
 class Verdict:
     """A status with its Chinese reason; ``done_on`` is the day completion was reported, if done
-    (kept when a done ongoing assignment shows unreported)."""
+    (kept when a done ongoing assignment shows unreported); ``extended_to`` the deadline an
+    approved extension put in force, if one applies."""
 
     status: Status
     reason: str
     done_on: dt.date | None = None
+    extended_to: dt.date | None = None
 
 
 _DEFAULT_RULES = Rules()
@@ -98,10 +108,22 @@ def assignment_status(
 ) -> Verdict:
     """The status of one assignment as of ``as_of`` (module docstring); never raises for dates
     inside the calendar's usable range."""
+    extension = applying(facts.extensions, as_of)
+    terms = _Terms(extension.deadline, facts.deadline) if extension else _Terms(facts.deadline)
     done_on = completed_on(facts.reports, as_of)
     if done_on is not None:
-        return _done_verdict(facts, done_on, as_of, rules)
-    return _open_verdict(facts, as_of, rules)
+        verdict = _done_verdict(facts, terms, done_on, as_of, rules)
+    else:
+        verdict = _open_verdict(facts, terms, as_of, rules)
+    return replace(verdict, extended_to=extension.deadline) if extension else verdict
+
+
+@dataclass(frozen=True)
+class _Terms:
+    """The deadline in force and, when an extension moved it, the task's original one."""
+
+    deadline: dt.date | None
+    original: dt.date | None = None
 
 
 def completed_on(reports: Sequence[ReportFact], as_of: dt.date) -> dt.date | None:
@@ -148,24 +170,28 @@ def missing_period(facts: AssignmentFacts, as_of: dt.date, rules: Rules) -> Peri
 
 
 def _done_verdict(
-    facts: AssignmentFacts, done_on: dt.date, as_of: dt.date, rules: Rules
+    facts: AssignmentFacts, terms: _Terms, done_on: dt.date, as_of: dt.date, rules: Rules
 ) -> Verdict:
     if facts.ongoing:
         missing = missing_period(facts, as_of, rules)
         if missing is not None and missing.end > done_on:
             reason = reasons.unreported_after_done(done_on, missing, rules.grace_days)
             return Verdict(Status.UNREPORTED, reason, done_on)
-    if facts.deadline is not None and done_on > facts.deadline:
-        return Verdict(Status.DONE_LATE, reasons.done_late(done_on, facts.deadline), done_on)
+    deadline, original = terms.deadline, terms.original
+    if deadline is not None and done_on > deadline:
+        reason = reasons.done_late(done_on, deadline, original)
+        return Verdict(Status.DONE_LATE, reason, done_on)
+    if deadline is not None and original is not None and done_on > original:
+        return Verdict(Status.DONE, reasons.done_in_extension(done_on, deadline, original), done_on)
     return Verdict(Status.DONE, reasons.done(done_on), done_on)
 
 
-def _open_verdict(facts: AssignmentFacts, as_of: dt.date, rules: Rules) -> Verdict:
-    deadline = facts.deadline
+def _open_verdict(facts: AssignmentFacts, terms: _Terms, as_of: dt.date, rules: Rules) -> Verdict:
+    deadline, original = terms.deadline, terms.original
     if deadline is not None and deadline < as_of:
-        return Verdict(Status.OVERDUE, reasons.overdue(deadline, as_of))
+        return Verdict(Status.OVERDUE, reasons.overdue(deadline, as_of, original))
     if deadline is not None and (deadline - as_of).days <= rules.warn_days:
-        return Verdict(Status.DUE_SOON, reasons.due_soon(deadline, as_of))
+        return Verdict(Status.DUE_SOON, reasons.due_soon(deadline, as_of, original))
     missing = missing_period(facts, as_of, rules)
     if missing is not None:
         return Verdict(Status.UNREPORTED, reasons.unreported(missing, rules.grace_days))
@@ -190,7 +216,8 @@ def task_status(
 
     The most severe lead status wins (``SEVERITY``): done only when all leads are done, done_late
     when any of them is. ``done_on`` is the last lead's completion day when all are done. The
-    reason names the rule, the task ``deadline`` and the lead units concerned, e.g.
+    reason names the rule, the task ``deadline`` (the first such lead's extended one, with the
+    original, when an approved extension applies to it) and the lead units concerned, e.g.
     ``完成时限2021年7月31日，已逾期5天，4个责任单位中2个未报完成（中宁县、海原县）``.
     A task without lead assignments is on track, with the reason that it has none.
     """
@@ -219,7 +246,7 @@ def _task_open_reason(
     total = len(leads)
     if status in (Status.OVERDUE, Status.DUE_SOON):
         head = first.reason
-        if deadline is not None:
+        if deadline is not None and first.extended_to is None:
             rule = reasons.overdue if status is Status.OVERDUE else reasons.due_soon
             head = rule(deadline, as_of)
         open_names = [name for name, v in leads if v.done_on is None]

@@ -30,6 +30,8 @@ class UnitPart:
     status: str
     reason: str
     progress: Progress | None = None
+    extended_to: dt.date | None = None
+    """The deadline an approved extension put in force for this unit as of the ledger's date."""
 
 
 @dataclass(frozen=True)

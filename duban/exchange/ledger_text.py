@@ -6,6 +6,7 @@ Dates read ``2023年4月3日``; statuses, paces and claimed states use the label
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from duban.domain.choices import CLAIMED_LABELS, PACE_LABELS, ClaimedState, Pace
@@ -70,6 +71,20 @@ def targets_text(targets: tuple[TargetLine, ...]) -> str:
 def undated_deadline(ongoing: bool, written: str | None) -> str:
     """What the 完成时限 cell says for a task without a deadline date."""
     return "长期坚持" if ongoing else (written or "")
+
+
+def extended_deadline(original: dt.date, parts: tuple[UnitPart, ...], *, one_unit: bool) -> str:
+    """The 完成时限 cell when approved extensions apply: the original stays in view.
+
+    ``原定2021年7月31日，延期至2021年9月30日`` on a unit's sheet; on the main sheet each unit
+    with an extension is named: ``原定2021年7月31日；中宁县延期至2021年9月30日``.
+    """
+    moved = [p for p in parts if p.extended_to is not None]
+    if one_unit and moved:
+        assert moved[0].extended_to is not None
+        return f"原定{day(original)}，延期至{day(moved[0].extended_to)}"
+    named = "；".join(f"{p.unit}延期至{day(p.extended_to)}" for p in moved if p.extended_to)
+    return f"原定{day(original)}；{named}"
 
 
 def sheet_name(name: str, taken: set[str]) -> str:

@@ -48,6 +48,7 @@ from duban.exchange.ledger_summary import write_summary
 from duban.exchange.ledger_text import (
     ROLE_WORDS,
     display_width,
+    extended_deadline,
     progress_text,
     sheet_name,
     targets_text,
@@ -87,7 +88,12 @@ def _number(row: LedgerRow, part: UnitPart | None) -> Value:
 
 
 def _deadline(row: LedgerRow, part: UnitPart | None) -> Value:
-    return row.deadline if row.deadline else undated_deadline(row.ongoing, row.deadline_text)
+    if not row.deadline:
+        return undated_deadline(row.ongoing, row.deadline_text)
+    parts = row.parts if part is None else (part,)
+    if any(p.extended_to is not None for p in parts):  # both dates, as words
+        return extended_deadline(row.deadline, parts, one_unit=part is not None)
+    return row.deadline
 
 
 def _progress(row: LedgerRow, part: UnitPart | None) -> Value:

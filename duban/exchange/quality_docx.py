@@ -4,8 +4,9 @@ Plain data in (``QualityReport``, gathered by ``queries.quality`` from the ledge
 the official-document layout of ``officedoc``. Structured like the national template of the
 职业教育质量年度报告 so that a school's office can finish it:
 
-一、基本情况 (the subject, its part in the plan, status counts; and 数据指标, which says plainly
-that computed indicators come when school records are imported — no figure is invented),
+一、基本情况 (the subject, its part in the plan, status counts; and 数据指标: the catalogue's
+indicators computed from the school records for the subject, or — without records — a plain
+sentence that they come once records are imported; no figure is invented),
 二、重点任务推进情况 (by plan group: each task's status at the report date and the narratives of
 the reports accepted in the year, quoted with their dates), 三、目标达成情况 (a table: goal,
 latest accepted actual of the year, met / pace), 四、存在问题 (overdue and late items with their
@@ -33,6 +34,7 @@ from duban.exchange.officedoc import OfficialDocument
 NOTE = "本稿由督办系统根据台账数据生成，供编写质量年度报告参考"
 _ROLE = {"lead": "牵头", "coop": "配合"}
 _CN = "一二三四五六七八九十"
+INDICATOR_HEADERS = ("指标", "数值", "计算依据")
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,16 @@ class TargetProgress:
     reported_on: dt.date | None
     pace: str
     reason: str
+
+
+@dataclass(frozen=True)
+class IndicatorFigure:
+    """一（二）: an indicator computed from the school records: ``basis`` the count behind it
+    (``12/24``), empty for a plain count or sum."""
+
+    name: str
+    value: str
+    basis: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,11 @@ class QualityReport:
     due_next: tuple[NextTask, ...] = ()
     ongoing: tuple[NextTask, ...] = ()
     carried: tuple[NextTask, ...] = ()
+    indicator_year: str | None = None
+    """The school year the indicators are computed for (``2022—2023学年``); ``None``: no data."""
+    indicators: tuple[IndicatorFigure, ...] = ()
+    indicators_missing: int = 0
+    """How many catalogue indicators have no data for that year and subject."""
 
     @property
     def title(self) -> str:
@@ -159,12 +176,25 @@ def _basics(doc: OfficialDocument, report: QualityReport) -> None:
     if report.status_counts:
         counts = "，".join(f"{_status(s)}{n}项" for s, n in report.status_counts)
         doc.paragraph(f"截至{day(report.as_of)}，{counts}。")
+    _indicators(doc, report)
+
+
+def _indicators(doc: OfficialDocument, report: QualityReport) -> None:
     doc.heading("（二）数据指标", 2)
+    if not report.indicators:
+        doc.paragraph(
+            "办学规模、专业设置、师资队伍、学生发展、校企合作等计算指标，在导入学校基础数据"
+            "（教师、专业、学生、课程、合作企业、实训基地名册）后由系统按指标目录计算生成。"
+            "截至本稿数据日期尚未导入学校数据，本稿不列指标数值，请据实填写。"
+        )
+        return
     doc.paragraph(
-        "办学规模、专业设置、师资队伍、学生发展、校企合作等计算指标，将在导入学校基础数据"
-        "（教师、专业、学生、课程、合作企业、实训基地名册）后由系统按指标目录计算生成。"
-        "目前尚未导入学校数据，本稿不列指标数值，请据实填写。"
+        f"以下指标由系统根据{report.subject}上传的学校基础数据按指标目录计算"
+        f"（{report.indicator_year}，数据截至{day(report.as_of)}），比例类指标列出计算依据。"
+        + (f"另有{report.indicators_missing}项指标暂无数据。" if report.indicators_missing else "")
     )
+    rows = [[f.name, f.value, f.basis] for f in report.indicators]
+    doc.table(INDICATOR_HEADERS, rows, [80, 36, 40])
 
 
 # --- 二、重点任务推进情况 -------------------------------------------------------------------------

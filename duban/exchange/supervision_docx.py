@@ -9,10 +9,14 @@ which it speaks, and seven parts:
                    returned in the latest owed period and overall (a table of statuses);
 二、分组推进情况   a table per task group: 任务数 and the task count of each status, with a total;
 三、逾期和逾期完成事项  lead assignments overdue or done late, by unit, with the status engine's
-                   reason and the late reason the unit gave in its report;
-四、目标完成情况   every task target: goal, actual, pace (序时进度);
+                   reason and the late reason the unit gave in its report; then the approved
+                   deadline extensions (延期), original and extended deadline side by side;
+四、目标完成情况   every task target: goal, actual, pace (序时进度); then the figures that the
+                   units' current reports state and the school records contradict (数据核对);
 五、单位评分       the units' scorecards for the year, ranked;
-六、督办事项       what the supervisor has on record: reports returned, periods locked;
+六、督办事项       supervision actions issued by the date (催办, 三色督办单, 约谈, 限期整改)
+                   with state and answer date, overdue ones marked; reports returned, periods
+                   locked;
 七、下一步工作建议  sentences generated from the figures above (``suggestions``).
 
 It closes with the 落款 督导室 and the date. Every table's figures are the data's, unrounded but
@@ -26,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from duban.domain.choices import PACE_LABELS, STATUS_LABELS, Pace, Status
+from duban.domain.meetings import MeetingCheck
 from duban.domain.reasons import day, number
 from duban.exchange.officedoc import OfficialDocument
 
@@ -36,9 +41,11 @@ GROUP_COLUMNS = (Status.DONE, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
 GROUP_HEADERS = ("任务组", "任务数", "已完成", "逾期完成", "逾期", "临期", "未报送", "正常推进")
 LATE_HEADERS = ("单位", "任务", "完成时限", "状态", "说明")
 TARGET_HEADERS = ("任务", "目标", "目标值", "实际", "序时进度")
+CLAIM_HEADERS = ("任务", "单位", "报送内容", "学校数据")
 SCORE_HEADERS = ("名次", "单位", "到期分工", "按期完成", "逾期完成", "逾期未完成", "按时报送",
                  "漏报", "得分")  # fmt: skip
 RETURN_HEADERS = ("单位", "任务", "报送日期", "退回日期", "退回原因")
+ACTION_HEADERS = ("文号", "类别", "单位", "事项", "答复期限", "办理状态")
 SIGNED_BY = "督导室"
 _NAMES_SHOWN = 5  # a suggestion names at most this many units or tasks, then 等
 
@@ -115,6 +122,18 @@ class TargetRow:
 
 
 @dataclass(frozen=True)
+class ClaimRow:
+    """四: a figure a unit's current report states that the school records contradict."""
+
+    task: str
+    unit: str
+    stated: str
+    """What the report says: the typed figure, or the sentence of its narrative."""
+    computed: str
+    """What the records give, with the indicator and school year."""
+
+
+@dataclass(frozen=True)
 class ScoreRow:
     """五: a unit's scorecard line; ``score`` ``None`` when it has nothing to score."""
 
@@ -141,6 +160,32 @@ class ReturnedReport:
 
 
 @dataclass(frozen=True)
+class ExtensionLine:
+    """三: an approved deadline extension decided by the report's date; the original stays."""
+
+    unit: str
+    task: str
+    original: dt.date | None
+    extended_to: dt.date
+    decided_on: dt.date
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """六: an issued supervision action and where it stood on the report's date."""
+
+    number: str
+    kind: str
+    """The kind or colour in words: 红色督办单, 限期整改 …"""
+    unit: str
+    title: str
+    due_on: dt.date | None
+    state: str
+    """The state in words: 待答复, 已答复, 已办结, 已撤回."""
+    overdue: bool = False
+
+
+@dataclass(frozen=True)
 class LockedPeriod:
     """六: a reporting period closed by the supervisor (``locked_on``: its day in Shanghai)."""
 
@@ -164,6 +209,11 @@ class SupervisionReport:
     returns_since: dt.date
     returned: Sequence[ReturnedReport] = field(default_factory=list)
     locked: Sequence[LockedPeriod] = field(default_factory=list)
+    actions: Sequence[ActionLine] = field(default_factory=list)
+    extensions: Sequence[ExtensionLine] = field(default_factory=list)
+    claims: Sequence[ClaimRow] = field(default_factory=list)
+    meetings: MeetingCheck | None = None
+    """The joint meeting rule (at least two meetings a year) for ``as_of``'s year."""
 
     @property
     def title(self) -> str:
@@ -251,6 +301,7 @@ def _late(doc: OfficialDocument, report: SupervisionReport) -> None:
     late = [r for r in report.late if r.status is Status.DONE_LATE]
     if not report.late:
         doc.paragraph(f"截至{day(report.as_of)}，没有逾期或逾期完成的责任单位分工。")
+        _extensions(doc, report)
         return
     doc.paragraph(
         f"截至{day(report.as_of)}，已逾期的责任单位分工{len(overdue)}项，涉及"
@@ -263,6 +314,26 @@ def _late(doc: OfficialDocument, report: SupervisionReport) -> None:
         for r in report.late
     ]  # fmt: skip
     doc.table(LATE_HEADERS, rows, [30, 36, 26, 18, 46])
+    _extensions(doc, report)
+
+
+EXTENSION_HEADERS = ["单位", "任务", "原完成时限", "批准延期至", "批准日期"]
+
+
+def _extensions(doc: OfficialDocument, report: SupervisionReport) -> None:
+    """The approved extensions: status counts the extended deadline, the original stays here."""
+    if not report.extensions:
+        return
+    doc.paragraph(
+        f"经批准延期的分工{len(report.extensions)}项，自批准之日起按延期后的完成时限计算状态，"
+        "原完成时限保留如下。"
+    )
+    rows = [
+        [e.unit, e.task, day(e.original) if e.original else "—", day(e.extended_to),
+         day(e.decided_on)]
+        for e in report.extensions
+    ]  # fmt: skip
+    doc.table(EXTENSION_HEADERS, rows, [30, 40, 28, 28, 28])
 
 
 # --- 四、目标完成情况 ---------------------------------------------------------------------------
@@ -281,6 +352,12 @@ def _targets(doc: OfficialDocument, report: SupervisionReport) -> None:
     )
     rows = [[t.task, t.metric, t.goal, _figure(t.actual, t.unit), _pace(t)] for t in report.targets]
     doc.table(TARGET_HEADERS, rows, [40, 40, 22, 20, 34])
+    if report.claims:
+        doc.paragraph(
+            f"经与学校数据核对，{len(report.claims)}处报送数据与学校数据不符，需责任单位核实说明："
+        )
+        claims = [[c.task, c.unit, c.stated, c.computed] for c in report.claims]
+        doc.table(CLAIM_HEADERS, claims, [36, 30, 45, 45])
 
 
 def _pace(target: TargetRow) -> str:
@@ -333,7 +410,30 @@ def _actions(doc: OfficialDocument, report: SupervisionReport) -> None:
     if report.locked:
         periods = "、".join(f"{p.period}（{day(p.locked_on)}锁定）" for p in report.locked)
         doc.paragraph(f"已锁定的报送期：{periods}。锁定后该期报告不再接受报送和修改。")
-    doc.paragraph("催办、督办通知、约谈等督办事项尚未纳入系统登记，本报告暂未统计。")
+    _action_lines(doc, report)
+    if report.meetings is not None:
+        doc.paragraph(f"联席会议：{report.meetings.reason}（{report.meetings.label}）。")
+
+
+def _action_lines(doc: OfficialDocument, report: SupervisionReport) -> None:
+    lines = report.actions
+    if not lines:
+        doc.paragraph(
+            f"截至{day(report.as_of)}，督导室未发出催办、督办通知、约谈或限期整改等督办事项。"
+        )
+        return
+    waiting = sum(1 for a in lines if a.state == "待答复")
+    late = sum(1 for a in lines if a.overdue)
+    doc.paragraph(
+        f"截至{day(report.as_of)}，督导室共发出督办事项{len(lines)}件，涉及"
+        f"{len({a.unit for a in lines})}个单位；其中待答复{waiting}件（逾期未答复{late}件）："
+    )
+    rows = [
+        [a.number, a.kind, a.unit, a.title, day(a.due_on) if a.due_on else "—",
+         a.state + ("（逾期）" if a.overdue else "")]
+        for a in lines
+    ]  # fmt: skip
+    doc.table(ACTION_HEADERS, rows, [32, 22, 28, 40, 20, 18])
 
 
 # --- 七、下一步工作建议 -------------------------------------------------------------------------
@@ -353,6 +453,7 @@ def suggestions(report: SupervisionReport) -> list[str]:
         for s in (
             _on_overdue(report), _on_due_soon(report), _on_unreported(report),
             _on_targets(report), _on_scores(report), _on_returns(report),
+            _on_actions(report),
         )
         if s
     ]  # fmt: skip
@@ -402,6 +503,9 @@ def _on_targets(report: SupervisionReport) -> str | None:
         )
     if no_data:
         parts.append(f"{no_data}个目标尚无报送数据，建议责任单位在下次报送时填报实际完成数")
+    if report.claims:
+        units = _names(sorted({c.unit for c in report.claims}))
+        parts.append(f"{units}报送的{len(report.claims)}处数据与学校数据不符，建议核实后更正")
     return "；".join(parts) + "。" if parts else None
 
 
@@ -418,6 +522,16 @@ def _on_returns(report: SupervisionReport) -> str | None:
     return (
         f"退回的{len(report.returned)}份报告，建议相关单位按审核意见尽快修改后重新报送，"
         "督导室跟踪复核。"
+    )
+
+
+def _on_actions(report: SupervisionReport) -> str | None:
+    late = [a for a in report.actions if a.overdue]
+    if not late:
+        return None
+    return (
+        f"{_names([a.unit for a in late])}有{len(late)}件督办事项逾期未答复，"
+        "建议按督办阶梯升级督办，必要时约谈单位负责同志。"
     )
 
 

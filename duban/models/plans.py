@@ -25,6 +25,8 @@ class Plan(Base):
     """The repaired text the importer's spans point into."""
     effective: Mapped[dt.date]
     state: Mapped[str] = mapped_column(String(16), default="draft")  # draft | published
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")
+    """``plan`` (a division-of-labour plan) or ``meetings`` (the joint meeting's decisions)."""
     version: Mapped[int] = mapped_column(default=1)
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
     cadence: Mapped[str] = mapped_column(String(16), default="quarterly")

@@ -2,8 +2,10 @@
 
 A kind's fields live in ``data`` (JSON; JSONB on PostgreSQL), as ``duban/catalogue/
 record_kinds.yaml`` declares them, so a new kind or field is catalogue data, not a migration.
-Each upload is a ``RecordBatch``; it replaces the school's rows of that kind and year, and the
-batches stay as the history of who uploaded what (with the file's sha256).
+Each upload is a ``RecordBatch``; its rows become the school's current rows of that kind and
+year (``Record.current``). Earlier uploads' rows stay, no longer current, with their batches as
+the history of who uploaded what and when (with the file's sha256): a past date's figures are
+computed from the rows that were current then.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -43,8 +45,8 @@ class Record(Base):
 
     __tablename__ = "records"
     __table_args__ = (
-        UniqueConstraint("kind", "school_id", "year", "identity"),
-        Index("ix_records_kind_year_school", "kind", "year", "school_id"),
+        UniqueConstraint("batch_id", "identity"),
+        Index("ix_records_kind_year_school", "kind", "year", "current", "school_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,4 +60,6 @@ class Record(Base):
     """The row it came from in the uploaded sheet (for the drill-down)."""
     identity: Mapped[str] = mapped_column(String(300))
     """The kind's identity fields joined, e.g. the staff number: one row per identity."""
+    current: Mapped[bool] = mapped_column(default=True, server_default=true())
+    """A row of its (kind, school, year)'s latest upload; a later upload supersedes it."""
     data: Mapped[dict[str, Any]] = mapped_column(RecordData)

@@ -43,6 +43,27 @@ ACTION_LABELS = {
     "progress.import": "导入进展填报表",
     "records.import": "导入学校数据",
     "target.bind": "目标绑定指标",
+    "demo.seed": "生成演示数据",
+    "extension.request": "申请延期",
+    "extension.withdraw": "撤回延期申请",
+    "extension.review": "审核延期申请",
+    "extension.approve": "批准延期",
+    "extension.refuse": "不予批准延期",
+    "meeting.record": "登记联席会议",
+    "meeting.edit": "修改会议记录",
+    "meeting.decide": "登记议定事项",
+    "meeting.attach": "上传会议附件",
+    "meeting.circulate": "纪要送会签",
+    "meeting.sign": "会签纪要",
+    "reminder_channel.add": "添加提醒渠道",
+    "reminder_channel.remove": "删除提醒渠道",
+    "reminder_channel.edit": "启停提醒渠道",
+    "action.issue": "发出督办事项",
+    "action.hold": "暂缓督办事项",
+    "action.withdraw": "撤回督办事项",
+    "action.respond": "答复督办事项",
+    "action.close": "办结督办事项",
+    "action.reopen": "重新打开督办事项",
 }
 """Action names as the log shows them; an action missing here shows its code name."""
 
@@ -56,6 +77,8 @@ OBJECT_LABELS = {
     "user": "用户",
     "action": "督办事项",
     "meeting": "联席会议",
+    "extension": "延期申请",
+    "reminder_channel": "提醒渠道",
 }
 
 

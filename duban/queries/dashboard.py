@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from duban.domain.choices import SEVERITY, Status
@@ -43,7 +43,11 @@ class Dashboard:
 
 
 def published_plans(session: Session) -> list[tuple[int, str]]:
-    rows = session.execute(select(Plan.id, Plan.title).where(Plan.state == "published"))
+    """Published plans, the joint meeting's decisions plan first and the newest plan last: the
+    pages that default to the last one open the newest division-of-labour plan."""
+    is_plan = case((Plan.kind == "plan", 1), else_=0)
+    query = select(Plan.id, Plan.title).where(Plan.state == "published")
+    rows = session.execute(query.order_by(is_plan, Plan.id))
     return [(pid, title) for pid, title in rows]
 
 

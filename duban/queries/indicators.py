@@ -11,18 +11,22 @@ in the city only) and the city (every school) add up their schools' pairs, never
 schools' ratios, and the domain turns each pair into the figure.
 
 ``rows_counted`` is the drill-down: exactly the rows the numerator counted in a scope, and
-``rows_in_base`` the rows of its denominator. Read-only; every school's records are visible to
-the caller (the CLI and the supervisors' pages read the whole city).
+``rows_in_base`` the rows of its denominator. Each takes ``as_of``: a past day's figures come
+from the rows current then (``standing``), the rows of later uploads not yet counted.
+Read-only; every school's records are visible to the caller (the CLI and the supervisors' pages
+read the whole city).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import operator
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, select, true
 from sqlalchemy.orm import Session
@@ -31,10 +35,11 @@ from duban.catalogue import text
 from duban.domain.choices import UnitKind
 from duban.domain.indicators import Condition, Indicator, indicator_value, parse_indicators
 from duban.domain.records import parse_kinds
-from duban.models import Record, Unit
+from duban.models import Record, RecordBatch, Unit
 
 CITY = "city"
 CITY_NAME = "全市"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @cache
@@ -179,12 +184,16 @@ Pairs = dict[tuple[str, int], tuple[float, float]]
 """(indicator key, school id) → (numerator, denominator)."""
 
 
-def evaluate(session: Session, year: int, *, scope: str | None = None) -> list[IndicatorValue]:
+def evaluate(
+    session: Session, year: int, *, scope: str | None = None, as_of: dt.date | None = None
+) -> list[IndicatorValue]:
     """Every indicator for school year ``year``: the city, each county, each school — or only
-    ``scope`` (``city``, a county government's key or a school's key)."""
+    ``scope`` (``city``, a county government's key or a school's key); from the current rows,
+    or from the rows that were current at the end of day ``as_of`` (``standing``)."""
     scopes = _scopes(session, scope)
     school_ids = sorted({i for s in scopes for i in s.school_ids})
-    pairs = _pairs(session, year, school_ids if scope not in (None, CITY) else None)
+    wanted = school_ids if scope not in (None, CITY) else None
+    pairs = _pairs(session, year, wanted, standing(as_of))
     return [_value(ind, s, year, pairs) for s in scopes for ind in catalogue()]
 
 
@@ -200,12 +209,29 @@ def _by_kind() -> dict[str, tuple[list[Indicator], list[ColumnElement[Any]]]]:
     }
 
 
-def _pairs(session: Session, year: int, school_ids: list[int] | None) -> Pairs:
+def standing(as_of: dt.date | None) -> ColumnElement[bool]:
+    """The rows that count: the current ones, or on a past day those of each (kind, school,
+    year)'s latest upload by the end of that day in Asia/Shanghai (later uploads had not yet
+    arrived; the rows they superseded are kept for this)."""
+    if as_of is None:
+        return Record.current.is_(True)
+    cutoff = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), SHANGHAI)
+    latest = (
+        select(func.max(RecordBatch.id))
+        .where(RecordBatch.imported_at < cutoff.astimezone(dt.UTC))
+        .group_by(RecordBatch.kind, RecordBatch.school_id, RecordBatch.year)
+    )
+    return Record.batch_id.in_(latest)
+
+
+def _pairs(
+    session: Session, year: int, school_ids: list[int] | None, rows: ColumnElement[bool]
+) -> Pairs:
     pairs: Pairs = {}
     for kind, (indicators, columns) in _by_kind().items():
         query = (
             select(Record.school_id, *columns)
-            .where(Record.kind == kind, Record.year == year)
+            .where(Record.kind == kind, Record.year == year, rows)
             .group_by(Record.school_id)
         )
         if school_ids is not None:
@@ -232,6 +258,11 @@ def _value(ind: Indicator, scope: Scope, year: int, pairs: Pairs) -> IndicatorVa
 
 def _tidy(number: float) -> float:
     return int(number) if float(number).is_integer() else number
+
+
+def scopes(session: Session) -> list[Scope]:
+    """Every scope: the city, each county government with schools, each school (in that order)."""
+    return _scopes(session, None)
 
 
 def _scopes(session: Session, wanted: str | None) -> list[Scope]:
@@ -265,16 +296,22 @@ def _scopes(session: Session, wanted: str | None) -> list[Scope]:
 # --- drill-down --------------------------------------------------------------------------------
 
 
-def rows_counted(session: Session, indicator_key: str, year: int, scope_key: str) -> list[Record]:
+def rows_counted(
+    session: Session, indicator_key: str, year: int, scope_key: str,
+    as_of: dt.date | None = None,
+) -> list[Record]:  # fmt: skip
     """The rows the indicator's numerator counted in the scope, by school and sheet row."""
     ind = indicator(indicator_key)
-    return _rows(session, ind, year, scope_key, numerator_rows(ind))
+    return _rows(session, ind, year, scope_key, and_(numerator_rows(ind), standing(as_of)))
 
 
-def rows_in_base(session: Session, indicator_key: str, year: int, scope_key: str) -> list[Record]:
+def rows_in_base(
+    session: Session, indicator_key: str, year: int, scope_key: str,
+    as_of: dt.date | None = None,
+) -> list[Record]:  # fmt: skip
     """The rows its denominator counted (for a count or sum: every row of the kind)."""
     ind = indicator(indicator_key)
-    return _rows(session, ind, year, scope_key, denominator_rows(ind))
+    return _rows(session, ind, year, scope_key, and_(denominator_rows(ind), standing(as_of)))
 
 
 def _rows(

@@ -73,7 +73,8 @@ def _row(
 
 def _part(a: AssignmentView, names: dict[str, str], progress: dict[str, Progress]) -> UnitPart:
     name = names.get(a.unit_key, a.unit)
-    return UnitPart(a.unit_key, name, a.role, a.status, a.reason, progress.get(a.unit_key))
+    return UnitPart(a.unit_key, name, a.role, a.status, a.reason, progress.get(a.unit_key),
+                    a.extended_to)  # fmt: skip
 
 
 def _tasks(session: Session, plan: Plan) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,9 @@ actuals, and only reports returned within the year are listed as returned.
 
 Set-based: the statuses (``plan_status``, four queries), then one query each for the tasks, the
 year's reports, the targets, the year's figures and — for a school — the tasks whose text names
-it. School records and indicators do not exist yet; the document says so instead of figures.
+it. The 数据指标 are the catalogue's indicators for the school (or the city) and the school year
+under way at the report date — the year before when that one has no records yet — computed from
+the rows current at the report date (``indicators.evaluate``).
 """
 
 from __future__ import annotations
@@ -22,10 +24,13 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from duban.domain.choices import SEVERITY, ReportState, Role, Status, UnitKind
+from duban.domain.indicators import current_school_year
 from duban.domain.pace import TargetFacts, target_pace
-from duban.domain.reasons import day
+from duban.domain.reasons import day, number
+from duban.domain.records import school_year_label
 from duban.exchange.plan_files import deadline_words
 from duban.exchange.quality_docx import (
+    IndicatorFigure,
     Issue,
     NextTask,
     QualityReport,
@@ -34,6 +39,7 @@ from duban.exchange.quality_docx import (
     TaskProgress,
 )
 from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit, UnitAlias
+from duban.queries.indicators import CITY, IndicatorValue, evaluate
 from duban.queries.status import TaskView, goal_text, plan_status
 from duban.queries.units import current_registry
 
@@ -98,7 +104,34 @@ def quality_report(
         targets=_targets(session, plan, views, rows, window, school),
         issues=_issues(views, rows, reports, window, school),
         **_next_year(tasks, rows, year),
+        **_indicators(session, school, as_of),
     )  # fmt: skip
+
+
+def _indicators(session: Session, school: Unit | None, as_of: dt.date) -> dict[str, Any]:
+    """一（二）数据指标: the latest school year with records by ``as_of`` (of two looked at)."""
+    scope = school.key if school else CITY
+    for year in (current_school_year(as_of), current_school_year(as_of) - 1):
+        values = evaluate(session, year, scope=scope, as_of=as_of)
+        found = [v for v in values if v.value is not None]
+        if found:
+            return {
+                "indicator_year": school_year_label(year),
+                "indicators": tuple(
+                    IndicatorFigure(v.name, f"{number(v.value)}{v.unit}", _basis(v))
+                    for v in found
+                    if v.value is not None
+                ),
+                "indicators_missing": len(values) - len(found),
+            }
+    return {}
+
+
+def _basis(v: IndicatorValue) -> str:
+    """``12/24`` for a share or ratio; nothing for a count or a sum."""
+    if v.unit != "%" and not v.percent:
+        return ""
+    return f"{number(v.numerator)}/{number(v.denominator)}"
 
 
 # --- tasks and quotes -----------------------------------------------------------------------------

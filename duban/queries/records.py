@@ -107,6 +107,7 @@ def record_rows(
     query = (
         select(Record.data)
         .where(Record.kind == kind, Record.school_id == school_id, Record.year == year)
+        .where(Record.current.is_(True))
         .order_by(Record.row, Record.id)
         .execution_options(yield_per=2000)
     )

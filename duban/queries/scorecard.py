@@ -68,6 +68,7 @@ from duban.domain.scorecard import (
     scorecards,
 )
 from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
+from duban.queries.actions import ActionCounts, counts_by_unit
 from duban.queries.status_sql import _union
 
 
@@ -91,6 +92,7 @@ class UnitScorecard:
             "reports_late": c.reports_late, "reports_missing": c.reports_missing,
             "reporting_rate": c.reporting_rate, "on_time_rate": c.on_time_rate,
             "targets": c.targets, "targets_met": c.targets_met, "target_rate": c.target_rate,
+            "actions_open": c.actions_open, "actions_overdue": c.actions_overdue,
         }  # fmt: skip
 
 
@@ -127,7 +129,18 @@ def unit_scorecards(
     names = [r.card.unit for r in ranked]
     query = select(Unit.name, Unit.key).where(Unit.name.in_(names))
     keys = {name: key for name, key in session.execute(query)}
-    return [UnitScorecard(keys[r.card.unit], r.rank, r.card) for r in ranked]
+    cut = _Scope(year, [], as_of).cut
+    acts = counts_by_unit(session, cut, plan_id=plan_id)  # open and overdue actions at the cut
+    return [
+        UnitScorecard(keys[r.card.unit], r.rank, _with_actions(r.card, acts.get(r.card.unit)))
+        for r in ranked
+    ]
+
+
+def _with_actions(card: Scorecard, counts: ActionCounts | None) -> Scorecard:
+    if counts is None:
+        return card
+    return replace(card, actions_open=counts.open, actions_overdue=counts.overdue)
 
 
 def scorecards_json(

@@ -1,7 +1,8 @@
 """Status of a plan as of any date: the facts loaded set-based, the rules from ``duban.domain``.
 
-Four queries per plan (tasks, assignments with units, reports existing at the date, targets with
-accepted figures), then the pure status and pace functions per assignment and target. Only facts
+Five queries per plan (tasks, assignments with units, reports existing at the date, extensions
+approved by the date, targets with accepted figures), then the pure status and pace functions
+per assignment and target. Only facts
 that existed at ``as_of`` are read, so a past date shows what the ledger showed then.
 """
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban.domain.choices import Cadence, ClaimedState, Role
+from duban.domain.extensions import ExtensionFact
 from duban.domain.pace import TargetFacts, target_pace
 from duban.domain.status import (
     AssignmentFacts,
@@ -24,7 +26,7 @@ from duban.domain.status import (
     assignment_status,
     task_status,
 )
-from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
+from duban.models import Assignment, Extension, Plan, Report, ReportFigure, Target, Task, Unit
 from duban.queries.indicator_actuals import computed_actuals
 
 
@@ -35,6 +37,8 @@ class AssignmentView:
     role: str
     status: str
     reason: str
+    extended_to: dt.date | None = None
+    """The deadline an approved extension put in force for this unit, if one applies."""
 
 
 @dataclass
@@ -83,7 +87,13 @@ class PlanStatus:
                     "status": t.status,
                     "reason": t.reason,
                     "assignments": [
-                        {"unit": a.unit, "role": a.role, "status": a.status, "reason": a.reason}
+                        {
+                            "unit": a.unit,
+                            "role": a.role,
+                            "status": a.status,
+                            "reason": a.reason,
+                            "extended_to": a.extended_to.isoformat() if a.extended_to else None,
+                        }
                         for a in t.assignments
                     ],
                     "targets": [
@@ -116,6 +126,7 @@ def plan_status(
     tasks = list(session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.seq)))
     assignments = _assignments(session, plan.id)
     reports = _reports(session, plan.id, as_of)
+    extensions = _extensions(session, plan.id, as_of)
     targets, figures = _targets(session, plan.id), _figures(session, plan.id, as_of)
     figures.update(computed_actuals(session, plan.id, as_of))
     views = []
@@ -124,7 +135,12 @@ def plan_status(
         if unit_key and all(key != unit_key for _, key, _ in rows):
             continue
         verdicts = [
-            (a, name, key, assignment_status(_facts(a, task, plan, reports), as_of, rules))
+            (
+                a,
+                name,
+                key,
+                assignment_status(_facts(a, task, plan, reports, extensions), as_of, rules),
+            )
             for a, key, name in rows
         ]
         leads = [(name, v) for a, name, _, v in verdicts if a.role == Role.LEAD]
@@ -132,7 +148,7 @@ def plan_status(
         view = TaskView(task.number, task.title, task.deadline, task.ongoing, overall.status,
                         overall.reason)  # fmt: skip
         view.assignments = [
-            AssignmentView(name, key, a.role, v.status, v.reason)
+            AssignmentView(name, key, a.role, v.status, v.reason, v.extended_to)
             for a, name, key, v in verdicts
             if not unit_key or key == unit_key
         ]
@@ -182,12 +198,31 @@ def _reports(session: Session, plan_id: int, as_of: dt.date) -> dict[int, list[R
 _CLAIMED = {state.value: state for state in ClaimedState}
 
 
+def _extensions(session: Session, plan_id: int, as_of: dt.date) -> dict[int, list[ExtensionFact]]:
+    """The extensions approved by ``as_of``, by assignment (the rules pick the one in force)."""
+    query = (
+        select(
+            Extension.assignment_id, Extension.id, Extension.decided_on, Extension.approved_deadline
+        )
+        .join(Assignment, Assignment.id == Extension.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id, Extension.state == "approved")
+        .where(Extension.decided_on <= as_of)
+    )
+    out: dict[int, list[ExtensionFact]] = defaultdict(list)
+    for assignment_id, seq, decided, granted in session.execute(query):
+        if decided is not None and granted is not None:
+            out[assignment_id].append(ExtensionFact(decided, granted, seq))
+    return out
+
+
 def _facts(
-    assignment: Assignment, task: Task, plan: Plan, reports: dict[int, list[ReportFact]]
-) -> AssignmentFacts:
+    assignment: Assignment, task: Task, plan: Plan, reports: dict[int, list[ReportFact]],
+    extensions: dict[int, list[ExtensionFact]],
+) -> AssignmentFacts:  # fmt: skip
     return AssignmentFacts(
         Role(assignment.role), task.deadline, task.ongoing, plan.effective,
-        tuple(reports.get(assignment.id, ())),
+        tuple(reports.get(assignment.id, ())), tuple(extensions.get(assignment.id, ())),
     )  # fmt: skip
 
 

@@ -3,13 +3,16 @@
 The same rules as ``duban.domain.status`` (tests check both give the same answers), written so the
 database does the work: no Python loop over reports. What differs per plan — the latest owed
 reporting period and the warning window — is computed in Python for each plan (a few hundred
-rows) and joined in as a ``VALUES`` table; the rest is three common table expressions:
+rows) and joined in as a ``VALUES`` table; the rest is four common table expressions:
 
 - ``latest``: for each assignment whose latest report accepted by D claims done, the day of the
   first report of that unbroken run of done claims (a running window sum, as the domain's
   ``completed_on``: reports ordered by ``submitted_on``, then id);
 - ``counted``: assignments with a counting report for their plan's latest owed period (submitted
   by D, not returned by D, inside the period's counting window ``[start + grace, end + grace]``);
+- ``extended``: each assignment's extension in force at D — the approved one decided by D
+  latest by decision day, then id (``domain.extensions.applying``); its deadline replaces the
+  task's in the rules below (``coalesce``);
 - the ``CASE`` that applies the rules in order of precedence.
 
 A task's status is its lead assignments' status of highest ``SEVERITY``.
@@ -38,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from duban.domain.choices import SEVERITY, Cadence, Status
 from duban.domain.periods import owed_period
-from duban.models import Assignment, Plan, Report, Task
+from duban.models import Assignment, Extension, Plan, Report, Task
 
 
 def plan_windows(session: Session, as_of: dt.date, plan_ids: Sequence[int] | None) -> Any:
@@ -86,7 +89,8 @@ def _union(selects: list[Select[Any]]) -> Select[Any]:
 def assignment_statuses(
     session: Session, as_of: dt.date, plan_ids: Sequence[int] | None = None
 ) -> Select[Any]:
-    """A query of ``(assignment_id, task_id, plan_id, unit_id, role, status)`` as of ``as_of``."""
+    """A query of ``(assignment_id, task_id, plan_id, unit_id, role, status, deadline)`` as of
+    ``as_of``; ``deadline`` is the one in force (an approved extension's, else the task's)."""
     pw = plan_windows(session, as_of, plan_ids)
     in_plans = select(Assignment.id).join(Task).join(pw, pw.c.plan_id == Task.plan_id)
     ranked = (
@@ -125,19 +129,21 @@ def assignment_statuses(
         .distinct()
         .cte("counted")
     )
+    extended = _extended(as_of, in_plans)
+    deadline = func.coalesce(extended.c.deadline, Task.deadline)
     missing = and_(pw.c.owed_end.is_not(None), counted.c.assignment_id.is_(None))
     done = case(
         (
             and_(Task.ongoing, missing, pw.c.owed_end > latest.c.submitted_on),
             Status.UNREPORTED.value,
         ),
-        (latest.c.submitted_on > Task.deadline, Status.DONE_LATE.value),
+        (latest.c.submitted_on > deadline, Status.DONE_LATE.value),
         else_=Status.DONE.value,
     )
     status = case(
         (latest.c.submitted_on.is_not(None), done),
-        (Task.deadline < as_of, Status.OVERDUE.value),
-        (Task.deadline <= pw.c.warn_until, Status.DUE_SOON.value),
+        (deadline < as_of, Status.OVERDUE.value),
+        (deadline <= pw.c.warn_until, Status.DUE_SOON.value),
         (missing, Status.UNREPORTED.value),
         else_=Status.ON_TRACK.value,
     )
@@ -149,11 +155,35 @@ def assignment_statuses(
             Assignment.unit_id,
             Assignment.role,
             status.label("status"),
+            deadline.label("deadline"),
         )
         .join(Task, Task.id == Assignment.task_id)
         .join(pw, pw.c.plan_id == Task.plan_id)
         .outerjoin(latest, latest.c.assignment_id == Assignment.id)
         .outerjoin(counted, counted.c.assignment_id == Assignment.id)
+        .outerjoin(extended, extended.c.assignment_id == Assignment.id)
+    )
+
+
+def _extended(as_of: dt.date, in_plans: Select[Any]) -> Any:
+    """``(assignment_id, deadline)``: the approved extension in force at ``as_of``, if any."""
+    rank = func.row_number().over(
+        partition_by=Extension.assignment_id,
+        order_by=(Extension.decided_on.desc(), Extension.id.desc()),
+    )
+    ranked = (
+        select(Extension.assignment_id, Extension.approved_deadline, rank.label("rank"))
+        .where(Extension.state == "approved", Extension.decided_on <= as_of)
+        .where(Extension.assignment_id.in_(in_plans))
+        .subquery("ranked_extensions")
+    )
+    # one row per assignment already; the GROUP BY makes SQLite materialise the CTE and index
+    # it for the outer join (as ``latest``), instead of scanning it once per assignment
+    return (
+        select(ranked.c.assignment_id, func.max(ranked.c.approved_deadline).label("deadline"))
+        .where(ranked.c.rank == 1)
+        .group_by(ranked.c.assignment_id)
+        .cte("extended")
     )
 
 

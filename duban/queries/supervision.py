@@ -23,10 +23,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from duban.domain.actions import (
+    ACTION_STATE_LABELS,
+    COLOUR_LABELS,
+    KIND_LABELS,
+    ActionKind,
+    ActionState,
+    Colour,
+)
 from duban.domain.choices import Cadence, Pace, Role, Status
 from duban.domain.periods import Period, owed_period, parse_key
 from duban.domain.scorecard import SCORE_FORMULA
 from duban.exchange.supervision_docx import (
+    ActionLine,
+    ClaimRow,
+    ExtensionLine,
     GroupRow,
     LateRow,
     LockedPeriod,
@@ -38,7 +49,17 @@ from duban.exchange.supervision_docx import (
     TargetRow,
 )
 from duban.models import Assignment, PeriodLock, Plan, Report, Target, Task, Unit
+from duban.queries.actions import ActionFilter, list_actions
+from duban.queries.claims import (
+    claim_checks,
+    computed_text,
+    current_reports,
+    differing,
+    stated_text,
+)
 from duban.queries.dashboard import dashboard
+from duban.queries.extensions import approved_as_of
+from duban.queries.meetings import meeting_check
 from duban.queries.scorecard import unit_scorecards
 from duban.queries.status import PlanStatus
 
@@ -64,6 +85,10 @@ def supervision_report(session: Session, plan: Plan, as_of: dt.date) -> Supervis
         returns_since=since,
         returned=_returned(session, plan, since, as_of),
         locked=_locked(session, plan, as_of),
+        claims=_claim_rows(session, plan, as_of),
+        actions=_action_lines(session, plan, as_of),
+        extensions=_extension_lines(session, plan, as_of),
+        meetings=meeting_check(session, as_of),
     )
 
 
@@ -202,6 +227,26 @@ def _target_rows(session: Session, plan: Plan, status: PlanStatus) -> list[Targe
     ]
 
 
+def _claim_rows(session: Session, plan: Plan, as_of: dt.date) -> list[ClaimRow]:
+    """The figures the units' current reports state that the school records contradict."""
+    flagged = differing(claim_checks(session, current_reports(session, plan.id, as_of), as_of))
+    if not flagged:
+        return []
+    query = (
+        select(Report.id, Unit.name, Task.number, Task.title)
+        .join(Assignment, Assignment.id == Report.assignment_id)
+        .join(Task, Task.id == Assignment.task_id)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Report.id.in_(list(flagged)))
+        .order_by(Task.seq, Unit.name)
+    )
+    return [
+        ClaimRow(task_label(number, title), unit, stated_text(c), computed_text(c))
+        for report_id, unit, number, title in session.execute(query)
+        for c in flagged[report_id]
+    ]
+
+
 # --- 五、单位评分 -------------------------------------------------------------------------------
 
 
@@ -240,6 +285,33 @@ def _returned(session: Session, plan: Plan, since: dt.date, as_of: dt.date) -> l
         for unit, number, title, submitted, returned, reason in session.execute(query)
         if returned is not None  # always: filtered above
     ]
+
+
+def _action_lines(session: Session, plan: Plan, as_of: dt.date) -> list[ActionLine]:
+    """The plan's issued actions as they stood at ``as_of``, oldest first (held ones are the
+    supervisor's own business and not reported)."""
+    rows = list_actions(session, None, as_of, ActionFilter(plan_id=plan.id))
+    kind, state = _action_kind, ACTION_STATE_LABELS
+    return [
+        ActionLine(r.number, kind(r.colour, r.kind), r.unit, r.title, r.due_on,
+                   state[ActionState(r.state)], r.overdue)
+        for r in reversed(rows)
+        if r.number is not None and r.issued_on is not None and r.issued_on <= as_of
+    ]  # fmt: skip
+
+
+def _extension_lines(session: Session, plan: Plan, as_of: dt.date) -> list[ExtensionLine]:
+    """The plan's deadline extensions approved by ``as_of``, in task and unit order."""
+    return [
+        ExtensionLine(r.unit_name, task_label(r.task_number, r.task_title), r.task_deadline,
+                      r.ext.approved_deadline, r.ext.decided_on)
+        for r in approved_as_of(session, plan.id, as_of)
+        if r.ext.approved_deadline is not None and r.ext.decided_on is not None
+    ]  # fmt: skip
+
+
+def _action_kind(colour: str | None, kind: str) -> str:
+    return COLOUR_LABELS[Colour(colour)] if colour else KIND_LABELS[ActionKind(kind)]
 
 
 def _locked(session: Session, plan: Plan, as_of: dt.date) -> list[LockedPeriod]:

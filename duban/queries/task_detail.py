@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
 from duban.permissions import Actor, can
+from duban.queries.claims import ClaimCheck, claim_checks
 from duban.queries.status import TargetView, TaskView, plan_status
 
 VISIBLE_PLANS = ("published", "superseded")
@@ -89,6 +90,8 @@ class TaskPage:
     targets: list[TargetBar]
     reports: list[HistoryRow]
     versions: list[Version]
+    claims: dict[int, list[ClaimCheck]] = field(default_factory=dict)
+    """Report id → the figures it states that the school records also compute (数据核对)."""
 
 
 def visible_plan(session: Session, plan_id: int) -> Plan | None:
@@ -164,8 +167,10 @@ def task_page(
         TargetBar(v, t.op, t.value, t.unit, t.quote)
         for v, t in zip(view.targets, targets, strict=True)
     ]
-    return TaskPage(plan, task, as_of, view, bars, report_history(session, actor, task.id, as_of),
-                    versions(session, plan, number))  # fmt: skip
+    history = report_history(session, actor, task.id, as_of)
+    claims = claim_checks(session, [r.id for r in history], as_of)
+    return TaskPage(plan, task, as_of, view, bars, history, versions(session, plan, number),
+                    claims)  # fmt: skip
 
 
 # --- report history ---------------------------------------------------------------------------

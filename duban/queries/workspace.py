@@ -19,6 +19,7 @@ from duban.domain.choices import Cadence, ReportState, Role
 from duban.domain.periods import Period, counting_period, parse_key
 from duban.models import Assignment, Evidence, Plan, Report, ReportFigure, Target, Task, Unit
 from duban.permissions import Actor, can, scope_to_unit
+from duban.queries.claims import ClaimCheck, claim_checks
 from duban.queries.reports import ReportRow, list_reports
 from duban.queries.status import AssignmentView, goal_text, plan_status
 
@@ -259,6 +260,8 @@ class ReviewItem:
     """(metric, value, goal) per target the report gives a figure for."""
     evidence: list[tuple[int, str, int]] = field(default_factory=list)
     """(id, name, size) per evidence file."""
+    claims: list[ClaimCheck] = field(default_factory=list)
+    """The figures it states about targets the school records also compute (数据核对)."""
 
 
 @dataclass
@@ -270,9 +273,11 @@ class ReviewQueue:
 
 
 def review_queue(
-    session: Session, *, plan_id: int | None = None, unit_id: int | None = None
-) -> ReviewQueue:
-    """Submitted reports waiting for review in published plans, oldest first."""
+    session: Session, *, plan_id: int | None = None, unit_id: int | None = None,
+    as_of: dt.date | None = None,
+) -> ReviewQueue:  # fmt: skip
+    """Submitted reports waiting for review in published plans, oldest first, each with its
+    figures checked against the school records as they stand on ``as_of`` (today)."""
     submitted = Report.state == ReportState.SUBMITTED
     waiting = _joined(Report.id).where(submitted)
     if plan_id is not None:
@@ -286,6 +291,9 @@ def review_queue(
     rows = session.execute(query.order_by(Report.submitted_on, Report.id).limit(REVIEW_PAGE))
     items = [_review_item(*row) for row in rows]
     _add_figures_and_files(session, {i.id: i for i in items})
+    checks = claim_checks(session, [i.id for i in items], as_of or dt.date.today())
+    for item in items:
+        item.claims = checks.get(item.id, [])
     pairs = session.execute(_joined(Plan.id, Plan.title, Unit.id, Unit.name).where(submitted))
     plans, units = set(), set()
     for pid, title, uid, name in pairs:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from duban import audit
 from duban.config import Settings
 from duban.models import Evidence, Report
 from duban.services.errors import Invalid, NotFound
+from duban.services.upload_checks import check_package, upload_name
 
 _TYPES: tuple[tuple[bytes, str, tuple[str, ...]], ...] = (
     (b"%PDF-", "application/pdf", (".pdf",)),
@@ -32,17 +34,21 @@ _OFFICE = {
 }
 
 
-def content_type(data: bytes, name: str) -> str:
-    """The file's type by its first bytes, checked against its name's suffix."""
+def content_type(data: bytes, name: str, what: str = "佐证材料") -> str:
+    """The file's type by its first bytes, checked against its name's suffix; a zip container
+    is checked whole (``upload_checks.check_package``) and a name carrying a path is refused."""
+    name = upload_name(name, what)
     suffix = PurePath(name).suffix.lower()
     for magic, kind, suffixes in _TYPES:
         if data.startswith(magic):
             if suffix not in suffixes:
-                raise Invalid(f"佐证材料“{name}”的内容与文件名不符")
+                raise Invalid(f"{what}“{name}”的内容与文件名不符")
+            if magic.startswith(b"PK"):
+                check_package(data, suffix, f"{what}“{name}”")
             return _OFFICE.get(suffix, kind)
     if suffix == ".txt" and _is_text(data):
         return "text/plain; charset=utf-8"
-    raise Invalid(f"佐证材料“{name}”的类型不受支持（可上传 PDF、Word、Excel、图片或文本）")
+    raise Invalid(f"{what}“{name}”的类型不受支持（可上传 PDF、Word、Excel、图片或文本）")
 
 
 def _is_text(data: bytes) -> bool:
@@ -57,6 +63,31 @@ def evidence_path(settings: Settings, sha256: str) -> Path:
     return settings.home / "evidence" / sha256[:2] / sha256
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    """A file kept under the data directory by its content: where it is and what it is."""
+
+    sha256: str
+    name: str
+    size: int
+    content_type: str
+
+
+def keep_file(settings: Settings, data: bytes, name: str, *, what: str = "佐证材料") -> StoredFile:
+    """Check a file (size, type by content) and keep it by its sha256; ``what`` names it in
+    the refusal (佐证材料, 附件). The caller writes the row that points at it."""
+    if not data:
+        raise Invalid(f"{what}“{name}”是空文件")
+    if len(data) > settings.evidence_max_bytes:
+        limit = settings.evidence_max_bytes / 2**20
+        raise Invalid(f"{what}“{name}”过大（{len(data) / 2**20:.1f} MB，上限 {limit:.0f} MB）")
+    clean = upload_name(name, what)
+    kind = content_type(data, clean, what)
+    digest = hashlib.sha256(data).hexdigest()
+    _store_file(evidence_path(settings, digest), data)
+    return StoredFile(digest, clean, len(data), kind)
+
+
 def attach_evidence(
     session: Session, settings: Settings, report_id: int, data: bytes, name: str, *, actor: str
 ) -> Evidence:
@@ -66,22 +97,15 @@ def attach_evidence(
         raise NotFound(f"没有编号为 {report_id} 的报告")
     if report.state not in ("draft", "submitted"):
         raise Invalid(f"报告 #{report_id} 已审核，不能再添加佐证材料")
-    if not data:
-        raise Invalid(f"佐证材料“{name}”是空文件")
-    if len(data) > settings.evidence_max_bytes:
-        limit = settings.evidence_max_bytes / 2**20
-        raise Invalid(f"佐证材料“{name}”过大（{len(data) / 2**20:.1f} MB，上限 {limit:.0f} MB）")
-    clean = PurePath(name.replace("\\", "/")).name[:255] or "file"
-    kind = content_type(data, clean)
-    digest = hashlib.sha256(data).hexdigest()
-    _store_file(evidence_path(settings, digest), data)
-    evidence = Evidence(report_id=report.id, sha256=digest, name=clean, size=len(data),
-                        content_type=kind)  # fmt: skip
+    kept = keep_file(settings, data, name)
+    evidence = Evidence(report_id=report.id, sha256=kept.sha256, name=kept.name, size=kept.size,
+                        content_type=kept.content_type)  # fmt: skip
     session.add(evidence)
     session.flush()
     audit.record(
         session, actor=actor, action="evidence.attach", object_type="report", object_id=report.id,
-        label=clean, after={"sha256": digest, "size": len(data), "type": kind},
+        label=kept.name,
+        after={"sha256": kept.sha256, "size": kept.size, "type": kept.content_type},
     )  # fmt: skip
     return evidence
 

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from duban import audit
@@ -56,9 +56,10 @@ def replace_records(
     identities = _identities(kind, rows)
     if _current_sha(session, kind.key, school.id, year) == sha256:
         return ReplaceResult(kind.label, school.name, year, len(rows), 0, unchanged=True)
-    old = (Record.kind == kind.key, Record.school_id == school.id, Record.year == year)
+    old = (Record.kind == kind.key, Record.school_id == school.id, Record.year == year,
+           Record.current.is_(True))  # fmt: skip
     replaced = session.scalar(select(func.count()).select_from(Record).where(*old)) or 0
-    session.execute(delete(Record).where(*old))
+    session.execute(update(Record).where(*old).values(current=False))  # kept for past dates
     batch = RecordBatch(
         kind=kind.key, school_id=school.id, year=year, sha256=sha256, rows=len(rows),
         source_name=source_name[:255], imported_by=actor,

@@ -4,6 +4,10 @@ Passwords are hashed with argon2id (argon2-cffi's RFC 9106 low-memory profile: t
 p=4). Sign-in is throttled in the database, so several app processes share the count: five
 failures for one account or twenty from one address within 15 minutes refuse further attempts
 until the window passes; the lockout is written to the audit trail.
+
+Password rotation is a setting, off by default (DUBAN_PASSWORD_MAX_AGE_DAYS): when on, a right
+password older than that many days signs nobody in until it is changed (docs/security.md says
+why it is off: 等保 asks for rotation, OWASP ASVS 5.0 advises against forcing it).
 """
 
 from __future__ import annotations
@@ -33,13 +37,22 @@ MIN_PASSWORD = 8
 class SignIn:
     actor: Actor | None
     message: str | None = None  # why not, in Chinese, when refused
+    must_change: bool = False
+    """The password is right but older than the rotation setting: change it before going on."""
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of an acceptable password."""
+    _check_password(password)
+    return HASHER.hash(password)
 
 
 def add_user(
     session: Session, username: str, password: str, *, role: str, unit_key: str | None = None,
-    display_name: str = "", actor: str,
+    display_name: str = "", hashed: str | None = None, actor: str,
 ) -> User:  # fmt: skip
-    """Create a user; reporters and leaders belong to a unit."""
+    """Create a user; reporters and leaders belong to a unit. ``hashed``: the password's hash
+    made once (``hash_password``) for several accounts that share it (the demo's units)."""
     if role not in ROLES:
         raise Invalid(f"角色“{role}”无效，应为 {'、'.join(ROLES)} 之一")
     if not username.strip() or len(username) > 64:
@@ -49,9 +62,8 @@ def add_user(
     unit_id = _unit_id(session, unit_key)
     if role in ("reporter", "leader") and unit_id is None:
         raise Invalid("填报员和单位负责人必须指定所属单位")
-    _check_password(password)
     user = User(username=username, display_name=display_name or username, role=role,
-                unit_id=unit_id, password_hash=HASHER.hash(password))  # fmt: skip
+                unit_id=unit_id, password_hash=hashed or hash_password(password))  # fmt: skip
     session.add(user)
     session.flush()
     audit.record(
@@ -79,8 +91,14 @@ def disable_user(session: Session, username: str, *, actor: str) -> User:
     return user
 
 
-def sign_in(session: Session, username: str, password: str, *, address: str) -> SignIn:
-    """Check a password, counting failures per account and per address (see module docstring)."""
+def sign_in(
+    session: Session, username: str, password: str, *, address: str, max_age_days: int = 0
+) -> SignIn:
+    """Check a password, counting failures per account and per address (see module docstring).
+
+    With ``max_age_days`` (DUBAN_PASSWORD_MAX_AGE_DAYS) a right password older than that comes
+    back with ``must_change``: the caller asks for a new one before signing the user in.
+    """
     since = utcnow() - WINDOW
     if _failures(session, LoginAttempt.username == username, since) >= ACCOUNT_LIMIT or (
         _failures(session, LoginAttempt.address == address, since) >= ADDRESS_LIMIT
@@ -97,7 +115,32 @@ def sign_in(session: Session, username: str, password: str, *, address: str) -> 
                          label=username)  # fmt: skip
         return SignIn(None, "用户名或密码不正确")
     assert user is not None
-    return SignIn(Actor(user.id, user.username, user.role, user.unit_id))
+    actor = Actor(user.id, user.username, user.role, user.unit_id)
+    if password_expired(user, max_age_days):
+        return SignIn(
+            actor, f"密码已使用超过{max_age_days}天，请设置新密码后再登录", must_change=True
+        )
+    return SignIn(actor)
+
+
+def password_expired(user: User, max_age_days: int, now: dt.datetime | None = None) -> bool:
+    """True when rotation is on (``max_age_days`` > 0) and the password is older than that."""
+    if max_age_days <= 0:
+        return False
+    return (now or utcnow()) - user.password_changed_at > dt.timedelta(days=max_age_days)
+
+
+def change_own_password(
+    session: Session, username: str, old: str, new: str, *, address: str
+) -> User:
+    """A user replaces their own password (the old one checked and throttled like a sign-in);
+    the new one must differ from the old."""
+    checked = sign_in(session, username, old, address=address)
+    if checked.actor is None:
+        raise Invalid(checked.message or "用户名或密码不正确")
+    if new == old:
+        raise Invalid("新密码不能与原密码相同")
+    return set_password(session, username, new, actor=username)
 
 
 def _verify(user: User, password: str) -> bool:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from http import HTTPStatus
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.exc import DataError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.responses import Response
 
@@ -64,9 +66,12 @@ def _error_pages(app: FastAPI) -> None:
     async def sign_in(request: Request, exc: SignInRequired) -> Response:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+    @app.exception_handler(StarletteHTTPException)  # also the router's own 404 and 405
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = str(exc.detail)
+        if detail == HTTPStatus(exc.status_code).phrase:  # Starlette's words, not ours
+            detail = PLAIN.get(exc.status_code, TITLES.get(exc.status_code, "出错了"))
+        return _error(request, exc.status_code, detail)
 
     @app.exception_handler(ServiceError)
     async def refused(request: Request, exc: ServiceError) -> Response:
@@ -95,6 +100,8 @@ def _error_pages(app: FastAPI) -> None:
         return _error(request, 500, "服务器内部错误，已记录，请稍后再试")
 
 
+PLAIN = {404: "没有这个页面或接口，请检查地址", 405: "这个地址不接受这种请求方式"}
+"""What the router's own refusals say, in place of Starlette's English status phrase."""
 TITLES = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "未找到", 409: "操作冲突",
           422: "请求有误", 500: "服务器错误", 503: "服务暂不可用"}  # fmt: skip
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
@@ -12,10 +13,14 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from duban.db import Store
+from duban.domain.choices import UnitKind
 from duban.models import Unit, User
 from duban.permissions import ACTIONS, ROLE_LABELS, Actor, can
 from duban.web.i18n import pick_language, translations
 from duban.web.security import csrf_ok, csrf_token
+from duban.web.task_charts import number
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def store(request: Request) -> Store:
@@ -96,14 +101,35 @@ def context(request: Request) -> dict[str, Any]:
         "can": lambda action: can(actor, action),
         "csrf_token": csrf_token(request),
         "cn_date": cn_date,
+        "cn_time": cn_time,
+        "number": number,
         "role_label": lambda role: tr.gettext(ROLE_LABELS.get(role) or str(role)),
         "settings": request.app.state.settings,
         "unit_name": lambda: _unit_name(request, actor),
+        "in_school": lambda: _in_school(request, actor),
     }
 
 
 def cn_date(day: dt.date | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else ""
+
+
+def cn_time(at: dt.datetime | None) -> str:
+    """An instant (stored UTC; a naive one is UTC) as the UI writes it, in Asia/Shanghai:
+    ``2021年7月31日 08:05``."""
+    if at is None:
+        return ""
+    local = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(SHANGHAI)
+    return f"{cn_date(local.date())} {local:%H:%M}"
+
+
+def _in_school(request: Request, actor: Actor | None) -> bool:
+    """Whether the actor's unit is a school (the navigation links a school to its data)."""
+    if actor is None or actor.unit_id is None:
+        return False
+    with store(request).read() as session:
+        unit = session.get(Unit, actor.unit_id)
+        return unit is not None and unit.kind == UnitKind.SCHOOL
 
 
 def _unit_name(request: Request, actor: Actor | None) -> str:

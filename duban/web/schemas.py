@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from duban.domain.choices import ClaimedState, Pace, ReportState, Role, Status
 from duban.models import Evidence, Plan, Target, Task, Unit, User
@@ -26,6 +26,8 @@ NO_NUL = r"^[^\x00]*$"
 """Text without NUL characters (PostgreSQL cannot store them): for query and path parameters,
 and in the description of body text."""
 ID_KEY = r"^[1-9][0-9]{0,8}$"
+Version = Annotated[StrictInt, Field(ge=1, le=MAX_ID, description="审核时看到的报告版本号")]
+"""A version the writer saw: a JSON integer only (``true`` is no version, though Python says 1)."""
 """An id as an object key (JSON keys are strings), as ``dict[Id, …]`` accepts it (described up to
 999 999 999; ten-digit ids up to ``MAX_ID`` are accepted too)."""
 
@@ -100,6 +102,7 @@ class PlanOut(Out):
     id: int
     title: str
     state: str = Field(description="draft | published | superseded")
+    kind: str = Field(description="plan（任务分工方案）| meetings（联席会议议定事项）")
     version: int
     previous: int | None = Field(description="上一版本方案的 id")
     effective: dt.date
@@ -112,7 +115,7 @@ class PlanOut(Out):
     @classmethod
     def of(cls, plan: Plan, task_count: int) -> PlanOut:
         return cls(
-            id=plan.id, title=plan.title, state=plan.state, version=plan.version,
+            id=plan.id, title=plan.title, state=plan.state, kind=plan.kind, version=plan.version,
             previous=plan.previous_id, effective=plan.effective, cadence=plan.cadence,
             grace_days=plan.grace_days, warn_days=plan.warn_days, published_at=plan.published_at,
             task_count=task_count,
@@ -144,11 +147,15 @@ class PlanDetailOut(PlanOut):
     tasks: list[TaskBrief]
 
 
+EXTENDED = "经批准延期后的完成时限（截至查询日期已批准；无延期为 null），原完成时限见任务"
+
+
 class AssignmentStatusOut(Out):
     unit: str
     role: Role
     status: Status
     reason: str
+    extended_to: dt.date | None = Field(None, description=EXTENDED)
 
 
 class TargetStatusOut(Out):
@@ -190,6 +197,7 @@ class AssignmentOut(Out):
     role: Role
     status: Status
     reason: str
+    extended_to: dt.date | None = Field(None, description=EXTENDED)
 
 
 class TargetOut(Out):
@@ -231,7 +239,8 @@ class TaskOut(TaskBrief):
 def _assignment(a: AssignmentView, ids: dict[str, int]) -> AssignmentOut:
     unit = UnitRef(key=a.unit_key, name=a.unit)
     return AssignmentOut(id=ids[a.unit_key], unit=unit, role=Role(a.role),
-                         status=Status(a.status), reason=a.reason)  # fmt: skip
+                         status=Status(a.status), reason=a.reason,
+                         extended_to=a.extended_to)  # fmt: skip
 
 
 def _target(t: Target, v: TargetView) -> TargetOut:
@@ -326,9 +335,9 @@ class ReportIn(In):
 
 
 class AcceptIn(In):
-    version: Annotated[int, Field(ge=1, le=MAX_ID, description="审核时看到的报告版本号")]
+    version: Version
 
 
 class ReturnIn(In):
-    version: Annotated[int, Field(ge=1, le=MAX_ID, description="审核时看到的报告版本号")]
+    version: Version
     reason: Text = Field(min_length=1, max_length=2000, description="退回原因（必填）")

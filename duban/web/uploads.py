@@ -13,18 +13,35 @@ from duban.exchange.errors import Problem
 from duban.exchange.xlsxread import ReadLimits
 
 CHUNK = 1024 * 1024
-FORM_SLACK = 64 * 1024
-"""Room for the form's other fields and multipart headers beside the file."""
+
+
+def declared_length(request: Request) -> int:
+    """The request's declared Content-Length (0 when absent or not a number)."""
+    text = request.headers.get("content-length") or "0"
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+def declared_over(request: Request, limit: int) -> bool:
+    """True when the whole request is declared longer than ``limit``.
+
+    The limit covers the whole request of a one-file form: the other fields and the multipart
+    headers (a few hundred bytes) count, so a file just over the limit is refused from the
+    header alone, before a byte of it is parsed (a file a few hundred bytes under it too).
+    """
+    return declared_length(request) > limit
 
 
 def declared_too_big(request: Request, limits: ReadLimits) -> list[Problem] | None:
     """The refusal when the request's Content-Length is already past the limit, else ``None``."""
-    declared = int(request.headers.get("content-length") or 0)
-    return too_big(declared, limits) if declared > limits.max_bytes + FORM_SLACK else None
+    declared = declared_length(request)
+    return too_big(declared, limits) if declared_over(request, limits.max_bytes) else None
 
 
 async def read_bounded(upload: UploadFile, limit: int) -> bytes | None:
-    """The uploaded file's bytes, or ``None`` once it is past ``limit`` (read no further)."""
+    """The uploaded file's bytes, or ``None`` once it is past ``limit`` (read no further; not at
+    all when the parser already counted more)."""
+    if upload.size is not None and upload.size > limit:
+        return None
     out = bytearray()
     while chunk := await upload.read(CHUNK):
         out += chunk

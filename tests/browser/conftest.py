@@ -12,11 +12,13 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from duban.config import Settings
 from duban.db import Store
@@ -89,6 +91,14 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         for name, (role, unit) in CAST.items():
             users.add_user(session, name, PASSWORD, role=role, unit_key=unit, actor=ADMIN)
     app = create_app(Settings(home=home, secret_key="b" * 40), store)
+    with serving(app) as url:
+        yield Deployment(url, store)
+    store.dispose()
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` served by uvicorn in a thread on a free port; its base URL."""
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
@@ -99,10 +109,11 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         if time.monotonic() > deadline:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
-    yield Deployment(f"http://127.0.0.1:{port}", store)
-    instance.should_exit = True
-    thread.join(timeout=10)
-    store.dispose()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -44,7 +44,7 @@ def test_import_publish_report_and_status(duban) -> None:  # type: ignore[no-unt
     assert (status["as_of"], first["number"], first["status"]) == ("2021-08-05", "1", "overdue")
     edu = next(a for a in first["assignments"] if a["unit"] == "中卫市教育局")
     assert edu == {"unit": "中卫市教育局", "role": "lead", "status": "done",
-                   "reason": "已于2021年6月20日报完成并通过审核"}  # fmt: skip
+                   "reason": "已于2021年6月20日报完成并通过审核", "extended_to": None}  # fmt: skip
     summary = json.loads(duban("status", "--all", "--as-of", "2021-08-05", "--json").stdout)
     counts = summary["plans"][0]["counts"]
     assert sum(counts.values()) == 25 and counts["overdue"] >= 1

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from duban.db import Store
 from duban.domain.binding import propose
-from duban.models import Plan, Target
-from duban.queries.indicators import catalogue
+from duban.models import Plan, RecordBatch, Target
+from duban.queries.indicators import CITY, catalogue, evaluate, rows_counted
 from duban.queries.status import TargetView, plan_status
 from duban.services import reports
 from duban.services.records import RecordRow, replace_records
@@ -99,3 +99,29 @@ def test_typed_in_figures_give_way_to_the_records_once_bound(store: Store) -> No
     with store.write() as session:
         bind_target(session, target_id, None, actor=ADMIN)
     assert double_target(store, TODAY).actual == 80
+
+
+def test_a_past_date_counts_the_rows_that_were_current_then(store: Store) -> None:
+    """A re-upload supersedes the rows before it; a date before it still sees those rows."""
+    published_sample(store)
+    with store.write() as session:
+        target_id = session.scalars(select(Target.id).where(Target.metric == DOUBLE)).one()
+        bind_target(session, target_id, "double_qualified_share", actor=ADMIN)
+    for double, day in ((2, dt.date(2023, 1, 10)), (3, dt.date(2023, 5, 10))):
+        upload(store, "zw-school", professional=4, double=double)
+        with store.write() as session:  # as if uploaded on that day (Shanghai noon)
+            batch = session.scalars(select(RecordBatch).order_by(RecordBatch.id.desc())).first()
+            assert batch is not None
+            batch.imported_at = dt.datetime(day.year, day.month, day.day, 4, tzinfo=dt.UTC)
+    march, june = dt.date(2023, 3, 1), dt.date(2023, 6, 1)
+    with store.read() as session:
+        city = {d: evaluate(session, 2022, scope=CITY, as_of=d) for d in (march, june, None)}
+        share = {d: next(v for v in vs if v.key == "double_qualified_share").value
+                 for d, vs in city.items()}  # fmt: skip
+        counted = rows_counted(session, "double_qualified_share", 2022, CITY, as_of=march)
+        before_any = evaluate(session, 2022, scope=CITY, as_of=dt.date(2023, 1, 9))
+    assert share == {march: 50, june: 75, None: 75}
+    assert [r.data["staff_no"] for r in counted] == ["zw-school-0", "zw-school-1"]
+    assert all(v.value is None for v in before_any if v.key == "double_qualified_share")
+    assert double_target(store, march).actual == 50
+    assert double_target(store, june).actual == 75

@@ -18,11 +18,13 @@ from sqlalchemy import select
 
 from duban.db import Store
 from duban.exchange.quality_docx import NOTE, QualityReport, quality_docx
-from duban.models import Plan, Target, Task
+from duban.models import Plan, RecordBatch, Target, Task
 from duban.queries.quality import QualityRefused, quality_report
 from duban.services import plan_review, plans, reports, units
+from duban.services.records import replace_records
 from tests.conftest import SAMPLE
 from tests.factories import ADMIN, EFFECTIVE, SUPERVISOR, assignment_id, sample_registry
+from tests.queries.test_indicator_actuals import teachers
 
 D = dt.date
 TODAY = D(2025, 3, 1)
@@ -195,3 +197,28 @@ def test_a_part_done_late_is_a_problem_of_the_year_it_was_done_in(world: World) 
     next_year = world.report(2023, today=D(2023, 12, 31)).issues
     assert [(i.kind, i.task_number) for i in next_year] == [("overdue", "18")]
     assert "7" not in [t.number for t in world.report(2022).carried]
+
+
+def test_data_indicators_are_computed_from_the_records_current_at_the_report_date(
+    world: World,
+) -> None:
+    assert world.report(2022).indicators == ()  # no records: the draft says so, no figure
+    for school, double in ((SCHOOL, 2), ("zn-school", 0)):
+        with world.store.write() as session:
+            _, rows = teachers(school, professional=4 if school == SCHOOL else 2, double=double)
+            replace_records(session, "teacher", school, 2022, rows, sha256=school, actor=ADMIN)
+            batch = session.scalars(select(RecordBatch).order_by(RecordBatch.id.desc())).first()
+            assert batch is not None
+            batch.imported_at = dt.datetime(2022, 10, 8, 2, tzinfo=dt.UTC)
+    school, city = world.report(2022), world.report(2022, school=None)
+    assert school.indicator_year == "2022—2023学年"
+    shares = {f.name: (f.value, f.basis) for f in school.indicators}
+    assert shares["双师型教师占专业教师比例"] == ("50%", "2/4")
+    city_shares = {f.name: (f.value, f.basis) for f in city.indicators}
+    assert city_shares["双师型教师占专业教师比例"] == ("33.3%", "2/6")
+    assert school.indicators_missing > 0  # no student, major or base records yet
+    assert world.report(2021).indicators == ()  # the records came after 2021's report date
+    doc = Document(io.BytesIO(quality_docx(school)))
+    cells = [[c.text for c in row.cells] for row in doc.tables[0].rows]
+    assert cells[0] == ["指标", "数值", "计算依据"]
+    assert ["双师型教师占专业教师比例", "50%", "2/4"] in cells

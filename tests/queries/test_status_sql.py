@@ -11,7 +11,7 @@ from duban.db import Store
 from duban.models import Assignment, Plan, Report, Task
 from duban.queries.status import plan_status
 from duban.queries.status_sql import assignment_statuses, status_counts, task_statuses
-from duban.services import plans, reports, units
+from duban.services import extensions, plans, reports, units
 from tests.conftest import SAMPLE
 from tests.factories import ADMIN, REPORTER, SUPERVISOR, sample_registry
 
@@ -31,7 +31,8 @@ DATES = [
 
 
 def random_history(store: Store, seed: int) -> int:
-    """The sample (four tasks made one-off, not ongoing) with random reports and decisions."""
+    """The sample (four tasks made one-off, not ongoing) with random reports and decisions, and
+    random deadline extensions (approved, refused, still open, a second one after the first)."""
     text = SAMPLE.read_text(encoding="utf-8").replace(
         "2021年12月前完成并长期坚持", "2021年12月前完成"
     )
@@ -59,7 +60,37 @@ def random_history(store: Store, seed: int) -> int:
                 elif fate < 0.85:
                     reports.return_report(session, made.id, reason="材料不全", at=decided,
                                           actor=SUPERVISOR)  # fmt: skip
+    for assignment in rng.sample(ids, 40):
+        random_extensions(store, rng, assignment)
     return plan.id
+
+
+def random_extensions(store: Store, rng: random.Random, assignment: int) -> None:
+    """Up to two rounds of request → review → decision, each asked before the deadline in force."""
+    with store.read() as session:
+        deadline = session.get(Assignment, assignment).task.deadline  # type: ignore[union-attr]
+    earliest = dt.date(2021, 1, 5)
+    for _ in range(rng.randint(1, 2)):
+        if deadline is None or deadline < earliest:
+            return
+        day = max(earliest, deadline - dt.timedelta(days=rng.randint(0, 120)))
+        proposed = deadline + dt.timedelta(days=rng.randint(1, 240))
+        reviewed = day + dt.timedelta(days=rng.randint(0, 10))
+        decided = reviewed + dt.timedelta(days=rng.randint(0, 30))
+        fate = rng.random()
+        with store.write() as session:
+            ext = extensions.request_extension(session, assignment, proposed=proposed,
+                                               reason="原因", at=day, actor=REPORTER)  # fmt: skip
+            if fate < 0.1:
+                return  # left open
+            extensions.review_extension(session, ext.id, agrees=fate < 0.8, opinion="意见",
+                                        at=reviewed, actor=SUPERVISOR)  # fmt: skip
+            granted = proposed - dt.timedelta(days=rng.randint(0, (proposed - deadline).days - 1))
+            extensions.decide_extension(session, ext.id, approve=fate < 0.8, reason="理由",
+                                        deadline=granted, at=decided, actor=ADMIN)  # fmt: skip
+        if fate >= 0.8:
+            return
+        deadline, earliest = granted, decided
 
 
 def test_sql_and_domain_agree_on_every_assignment_and_task(store: Store) -> None:

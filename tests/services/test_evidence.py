@@ -50,9 +50,16 @@ def test_bad_evidence_is_refused(
         attach_evidence(session, store.settings, report_id, data, name, actor=REPORTER)
 
 
-def test_a_path_in_the_name_is_dropped(store: Store, report_id: int) -> None:
+@pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "/etc/passwd.pdf", "..\\..\\x.pdf"])
+def test_a_name_that_carries_a_path_is_refused(store: Store, report_id: int, name: str) -> None:
+    with pytest.raises(Invalid, match="含有路径"), store.write() as session:
+        attach_evidence(session, store.settings, report_id, PDF, name, actor=REPORTER)
+
+
+def test_the_windows_path_old_browsers_send_is_cut_to_the_name(
+    store: Store, report_id: int
+) -> None:
     with store.write() as session:
-        kept = attach_evidence(
-            session, store.settings, report_id, PDF, "../../etc/passwd.pdf", actor=REPORTER
-        )
-    assert kept.name == "passwd.pdf"
+        kept = attach_evidence(session, store.settings, report_id, PDF,
+                               "C:\\Users\\科员\\会议纪要.pdf", actor=REPORTER)  # fmt: skip
+    assert kept.name == "会议纪要.pdf"

@@ -39,11 +39,13 @@ def test_an_upload_replaces_the_schools_rows_of_that_kind_and_year(store: Store)
                                  teachers(("T3", True)), sha256="c", actor=CLERK)  # fmt: skip
     assert (first.rows, first.replaced, other_year.rows, second.replaced) == (2, 0, 1, 2)
     with store.read() as session:
-        rows = session.execute(select(Record.year, Record.identity, Record.data)
-                               .order_by(Record.year, Record.identity)).all()  # fmt: skip
-    assert [(y, i, d["double_qualified"]) for y, i, d in rows] == [
+        rows = session.execute(select(Record.year, Record.identity, Record.data, Record.current)
+                               .order_by(Record.year, Record.id)).all()  # fmt: skip
+    assert [(y, i, d["double_qualified"]) for y, i, d, current in rows if current] == [
         (2021, "T1", False), (2022, "T3", True),
     ]  # fmt: skip
+    # the superseded rows stay, no longer current, for the figures of earlier dates
+    assert [i for _, i, _, current in rows if not current] == ["T1", "T2"]
 
 
 def test_the_same_file_again_writes_nothing(store: Store) -> None:

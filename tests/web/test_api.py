@@ -182,7 +182,10 @@ def test_me_and_units(client_for: Clients) -> None:
     me = client.get(f"{API}/me").json()
     assert me["role"] == "reporter"
     assert me["unit"] == {"key": "zw-school", "name": "中卫市职业技术学校"}
-    assert me["permissions"] == ["plan.view", "report.submit", "records.submit"]
+    assert me["permissions"] == [
+        "plan.view", "report.submit", "records.submit", "extension.request", "indicators.view",
+        "action.respond",
+    ]  # fmt: skip
     schools = client.get(f"{API}/units", params={"kind": "school"}).json()
     assert "zw-school" in {u["key"] for u in schools} and {u["kind"] for u in schools} == {"school"}
 
@@ -242,6 +245,17 @@ def test_openapi_describes_every_endpoint(app: FastAPI) -> None:
         f"{API}/plans/{{plan_id}}/tasks/{{number}}", f"{API}/units", f"{API}/me",
         f"{API}/reports", f"{API}/reports/{{report_id}}", f"{API}/reports/{{report_id}}/accept",
         f"{API}/reports/{{report_id}}/return",
+        f"{API}/meetings", f"{API}/meetings/{{meeting_id}}",
+        f"{API}/meetings/{{meeting_id}}/decisions", f"{API}/meetings/{{meeting_id}}/circulate",
+        f"{API}/meetings/{{meeting_id}}/sign",
+        f"{API}/extensions", f"{API}/extensions/{{extension_id}}",
+        f"{API}/extensions/{{extension_id}}/withdraw", f"{API}/extensions/{{extension_id}}/review",
+        f"{API}/extensions/{{extension_id}}/decide",
+        f"{API}/actions", f"{API}/actions/proposals", f"{API}/actions/{{action_id}}",
+        f"{API}/actions/{{action_id}}/close", f"{API}/actions/{{action_id}}/issue",
+        f"{API}/actions/{{action_id}}/reopen", f"{API}/actions/{{action_id}}/responses",
+        f"{API}/actions/{{action_id}}/withdraw",
+        f"{API}/indicators", f"{API}/indicators/{{key}}/rows", f"{API}/reminder-channels",
     }  # fmt: skip
     post = spec["paths"][f"{API}/reports"]["post"]
     assert "201" in post["responses"] and "409" in post["responses"]

@@ -40,6 +40,7 @@ from sqlalchemy import select
 from duban.db import Store
 from duban.domain.choices import ReportState
 from duban.models import Assignment, Report, Target, Task, Unit
+from duban.services.records import RecordRow, replace_records
 from tests.factories import assignment_id, report
 from tests.web.conftest import PASSWORD, csrf_of
 
@@ -59,7 +60,23 @@ OPERATIONS = [  # the writes first, so that the reads find what they made
     "POST /api/v1/reports/{report_id}/return", "GET /api/v1/plans", "GET /api/v1/plans/{plan_id}",
     "GET /api/v1/plans/{plan_id}/status", "GET /api/v1/plans/{plan_id}/tasks/{number}",
     "GET /api/v1/units", "GET /api/v1/me", "GET /api/v1/reports", "GET /api/v1/reports/{report_id}",
+    "GET /api/v1/indicators", "GET /api/v1/indicators/{key}/rows",
+    "POST /api/v1/extensions", "POST /api/v1/extensions/{extension_id}/review",
+    "POST /api/v1/extensions/{extension_id}/decide",
+    "POST /api/v1/extensions/{extension_id}/withdraw", "GET /api/v1/extensions",
+    "GET /api/v1/extensions/{extension_id}",
+    "POST /api/v1/actions", "POST /api/v1/actions/proposals",
+    "POST /api/v1/actions/{action_id}/issue", "POST /api/v1/actions/{action_id}/responses",
+    "POST /api/v1/actions/{action_id}/close", "POST /api/v1/actions/{action_id}/reopen",
+    "POST /api/v1/actions/{action_id}/withdraw", "GET /api/v1/actions",
+    "GET /api/v1/actions/proposals", "GET /api/v1/actions/{action_id}",
+    "POST /api/v1/meetings", "POST /api/v1/meetings/{meeting_id}/decisions",
+    "POST /api/v1/meetings/{meeting_id}/circulate", "POST /api/v1/meetings/{meeting_id}/sign",
+    "GET /api/v1/meetings", "GET /api/v1/meetings/{meeting_id}",
+    "POST /api/v1/reminder-channels", "GET /api/v1/reminder-channels",
 ]  # fmt: skip
+INDICATOR_KEYS = ["double_qualified_share", "training_person_times", "practice_hours_share"]
+SCOPES = ["city", "zn-gov", "zw-school", "zn-school"]
 ROLES = ["admin", "jyj"]  # see CAST in conftest.py: jyj is a 市教育局 (zw-edu) reporter
 OWN_UNIT = "zw-edu"
 
@@ -102,6 +119,10 @@ def seeded(store: Store) -> Real:
     others = sorted(a for a, _, key in rows if key != OWN_UNIT)
     for other in others[::4]:
         report(store, other, dt.date(2021, 5, 11), "done")
+    with store.write() as session:  # school records, so that indicator rows exist
+        teachers = [RecordRow(4 + i, {"staff_no": f"T{i}", "name": f"教师{i}", "professional": True,
+                                  "double_qualified": i % 2 == 0}) for i in range(5)]  # fmt: skip
+        replace_records(session, "teacher", "zw-school", 2022, teachers, sha256="t", actor="fuzz")
     return Real(numbers=numbers, units=units, kinds=kinds,
                 own=sorted(a for a, _, key in rows if key == OWN_UNIT), others=others,
                 targets={a: by_task.get(task, []) for a, task, _ in rows},
@@ -135,7 +156,10 @@ def aim(case: Any, data: st.DataObject, real: Real) -> None:
         return
     pick = data.draw
     paths: dict[str, list[Any]] = {"plan_id": [1], "number": real.numbers,
-                                   "report_id": real.reports}  # fmt: skip
+                                   "report_id": real.reports, "key": INDICATOR_KEYS,
+                                   "extension_id": list(range(1, 6)),
+                                   "action_id": list(range(1, 6)),
+                                   "meeting_id": list(range(1, 4))}  # fmt: skip
     for name, values in paths.items():
         if name in case.path_parameters:
             case.path_parameters[name] = pick(st.sampled_from(values), label=name)
@@ -144,7 +168,8 @@ def aim(case: Any, data: st.DataObject, real: Real) -> None:
         if waiting := real.waiting():
             case.path_parameters["report_id"] = waiting[nth % len(waiting)]
     queries: dict[str, list[Any]] = {"plan": [1], "task": real.numbers, "unit": real.units,
-                                     "kind": real.kinds}  # fmt: skip
+                                     "kind": real.kinds, "scope": SCOPES,
+                                     "year": [2022]}  # fmt: skip
     for name, values in queries.items():
         if isinstance(case.query, dict) and name in case.query:
             case.query[name] = pick(st.sampled_from(values), label=name)
@@ -162,7 +187,7 @@ def aim(case: Any, data: st.DataObject, real: Real) -> None:
             amounts = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
             figures = st.dictionaries(keys, amounts, max_size=3)
             body["figures"] = pick(figures, label="figures")
-        if not pick(st.booleans(), label="no late reason"):
+        if "claimed" in body and not pick(st.booleans(), label="no late reason"):
             body["late_reason"] = "疫情影响，已补报"
 
 

@@ -34,9 +34,12 @@ from starlette.routing import Mount
 
 from duban.config import Settings
 from duban.db import Store
-from duban.models import AuditEvent, Evidence, Report
+from duban.domain.ladder import Ladder
+from duban.models import AuditEvent, Evidence, Report, Task, Unit
 from duban.permissions import ACTIONS, Actor, can
-from duban.services import evidence, reports, users
+from duban.services import actions, evidence, reports, users
+from duban.services.actions import ActionDraft
+from duban.services.drafts import Upload
 from duban.web.app import create_app
 from tests.conftest import SAMPLE, migrated_store
 from tests.factories import ADMIN, assignment_id, published_sample, sample_registry
@@ -80,6 +83,17 @@ NOT_A_WORKBOOK = {"file": ("填报表.xlsx", "不是工作簿".encode())}
 EFFECTIVE = {"effective": "2021-01-01"}
 PASSWORD_FORM = {"password": PASSWORD + "-2"}
 API_VERSION, API_RETURN = {"version": 1}, {"version": 1, "reason": "补充材料"}
+MEETING = {"held_on": "2021-09-10", "convener": "矩阵", "attendees": "市人社局", "minutes": "纪要"}
+DECISION, SIGN = {"text": "矩阵事项", "leads": "市人社局"}, {"opinion": "同意"}
+MINUTES_SCAN = {"file": ("签到表.pdf", b"%PDF-1.4 matrix")}
+API_MEETING = {
+    "held_on": "2021-09-10",
+    "convener": "矩阵",
+    "attendees": ["市人社局"],
+    "minutes": "纪要",
+}
+API_DECISION = {"text": "矩阵事项", "leads": ["市人社局"]}
+UNBIND = {"indicator": ""}
 
 
 def new_user(o: Obj | None) -> dict[str, Any]:
@@ -90,8 +104,22 @@ def alias(o: Obj | None) -> dict[str, Any]:
     return {"unit": "zw-edu", "alias": f"别名{next(_serial)}"}
 
 
+def channel(o: Obj | None) -> dict[str, Any]:
+    return {"unit": "zw-edu", "kind": "email", "target": f"c{next(_serial)}@zw.test"}
+
+
 def registry(o: Obj | None) -> dict[str, Any]:
     return {"file": ("units.yaml", sample_registry().encode())}
+
+
+EXTENSION = {"proposed": "2030-01-01", "reason": "矩阵"}
+EXTENSION_REVIEW = {"agrees": "yes", "opinion": "矩阵"}
+
+
+def api_extension(o: Obj | None) -> dict[str, Any]:
+    assert o is not None
+    return {"assignment": o.ids["assignment_id"], "proposed_deadline": "2030-01-01",
+            "reason": "矩阵"}  # fmt: skip
 
 
 def api_report(o: Obj | None) -> dict[str, Any]:
@@ -100,12 +128,18 @@ def api_report(o: Obj | None) -> dict[str, Any]:
 
 
 SUBMIT, REVIEW, PUBLISH, UNITS = "report.submit", "report.review", "plan.publish", "units.manage"
+ISSUE, RESPOND = "action.issue", "action.respond"
+NEW_ACTION = {"plan": 1, "unit": 1, "kind": "reminder", "title": "矩阵催办"}
+NO_PROPOSAL = {"key": "0:0:red", "plan": 1, "decision": "issue"}
+WHY, ANSWER = {"reason": "矩阵"}, {"text": "矩阵答复"}
 
 ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/login"): Rule(PUBLIC),
     ("GET", "/language"): Rule(PUBLIC, ok=303),
     ("POST", "/login"): Rule(PUBLIC, ok=400, form=BAD_LOGIN),
     ("POST", "/logout"): Rule(PUBLIC, ok=303, last=True),
+    ("GET", "/password"): Rule(PUBLIC, ok=303),  # only after an expired password's sign-in
+    ("POST", "/password"): Rule(PUBLIC, ok=303, form={"old_password": "x", "new_password": "y"}),
     ("GET", "/public"): Rule(PUBLIC, ok=404),  # off by default
     ("GET", "/"): Rule("plan.view"),
     ("GET", "/tasks"): Rule("plan.view"),
@@ -124,6 +158,13 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/my/data/{kind}.csv"): Rule("records.submit", ok=oks(200, 404)),  # 404: no school
     ("POST", "/my/data"): Rule("records.submit", ok=400, files=NOT_A_WORKBOOK),
     ("GET", "/data"): Rule("records.view_all"),
+    ("GET", "/indicators"): Rule("indicators.view"),  # a school: its own; other units: the city
+    ("GET", "/indicators/{key}"): Rule("indicators.view"),  # rows: the city and schools only
+    ("GET", "/indicators/{key}/rows.csv"): Rule("indicators.view", ok=oks(200, 404)),  # 404: unit
+    ("GET", "/indicators/bindings"): Rule("indicators.bind"),
+    ("POST", "/indicators/bindings/{target_id}"): Rule("indicators.bind", ok=303, form=UNBIND),
+    ("GET", "/api/v1/indicators"): Rule("indicators.view"),
+    ("GET", "/api/v1/indicators/{key}/rows"): Rule("indicators.view", ok=oks(200, 403)),  # unit
     ("GET", "/evidence/{evidence_id}"): Rule(SIGNED_IN, obj="evidence"),
     ("GET", "/review"): Rule(REVIEW),
     ("POST", "/review/{report_id}/accept"): Rule(REVIEW, obj="sent", ok=303, form=VERSION),
@@ -162,11 +203,95 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/export/ledger.xlsx"): Rule("ledger.export"),
     ("GET", "/my/ledger.xlsx"): Rule(SUBMIT),  # the actor's own unit's part only
     ("GET", "/export/report.docx"): Rule("ledger.export"),
+    # joint meetings: meeting 1 exists once the admin's POST /meetings has run (GETs run first)
+    ("GET", "/meetings"): Rule("plan.view"),
+    ("POST", "/meetings"): Rule("meeting.manage", ok=303, form=MEETING),
+    ("GET", "/meetings/{meeting_id}"): Rule("plan.view", ok=oks(200, 404)),
+    ("POST", "/meetings/{meeting_id}"): Rule("meeting.manage", ok=oks(303, 409), form=MEETING),
+    ("POST", "/meetings/{meeting_id}/decisions"): Rule(
+        "meeting.manage", ok=oks(303, 409), form=DECISION
+    ),
+    ("POST", "/meetings/{meeting_id}/files"): Rule("meeting.manage", ok=303, files=MINUTES_SCAN),
+    ("POST", "/meetings/{meeting_id}/circulate"): Rule("meeting.manage", ok=oks(303, 409)),
+    ("POST", "/meetings/{meeting_id}/sign"): Rule("meeting.sign", ok=oks(303, 409), form=SIGN),
+    ("GET", "/meetings/{meeting_id}/minutes.docx"): Rule("plan.view", ok=oks(200, 404)),
+    ("GET", "/meetings/files/{file_id}"): Rule("plan.view", ok=oks(200, 404)),
+    ("GET", "/api/v1/meetings"): Rule("plan.view"),
+    ("GET", "/api/v1/meetings/{meeting_id}"): Rule("plan.view", ok=oks(200, 404)),
+    ("POST", "/api/v1/meetings"): Rule("meeting.manage", ok=201, json=API_MEETING),
+    ("POST", "/api/v1/meetings/{meeting_id}/decisions"): Rule(
+        "meeting.manage", ok=oks(201, 409), json=API_DECISION
+    ),
+    ("POST", "/api/v1/meetings/{meeting_id}/circulate"): Rule("meeting.manage", ok=oks(200, 409)),
+    ("POST", "/api/v1/meetings/{meeting_id}/sign"): Rule(
+        "meeting.sign", ok=oks(200, 409), json={"opinion": ""}
+    ),
+    # reminder channels: channel 1 exists once the admin's POST has run, then goes (404 after)
+    ("GET", "/admin/reminders"): Rule("reminders.manage"),
+    ("POST", "/admin/reminders"): Rule("reminders.manage", ok=303, form=channel),
+    ("POST", "/admin/reminders/{channel_id}/remove"): Rule("reminders.manage", ok=oks(303, 404)),
+    ("GET", "/api/v1/reminder-channels"): Rule("reminders.manage"),
+    ("POST", "/api/v1/reminder-channels"): Rule("reminders.manage", ok=201, json=channel),
+    # supervision actions: each obj request gets a fresh issued (open) action of the unit
+    ("GET", "/actions"): Rule(ISSUE),
+    ("POST", "/actions"): Rule(ISSUE, ok=303, form=NEW_ACTION),
+    ("POST", "/actions/proposals"): Rule(ISSUE, ok=400, form=NO_PROPOSAL),  # no such proposal
+    ("GET", "/actions/{action_id}"): Rule(ISSUE, obj="action"),
+    ("GET", "/actions/{action_id}/docx"): Rule(ISSUE, obj="action"),
+    ("POST", "/actions/{action_id}/issue"): Rule(ISSUE, obj="action", ok=409, form={}),  # issued
+    ("POST", "/actions/{action_id}/withdraw"): Rule(ISSUE, obj="action", ok=303, form=WHY),
+    ("POST", "/actions/{action_id}/close"): Rule(ISSUE, obj="action", ok=303, form=WHY),
+    ("POST", "/actions/{action_id}/reopen"): Rule(ISSUE, obj="action", ok=409, form=WHY),  # open
+    ("GET", "/my/actions/{action_id}"): Rule(RESPOND, obj="action"),
+    ("GET", "/my/actions/{action_id}/docx"): Rule(RESPOND, obj="action"),
+    ("POST", "/my/actions/{action_id}/respond"): Rule(RESPOND, obj="action", ok=303, form=ANSWER),
+    ("GET", "/action-files/{file_id}"): Rule(SIGNED_IN, obj="action_file"),
+    ("GET", "/api/v1/actions"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/actions/proposals"): Rule(ISSUE),
+    ("GET", "/api/v1/actions/{action_id}"): Rule(SIGNED_IN, obj="action"),
+    ("POST", "/api/v1/actions"): Rule(ISSUE, ok=201, json=NEW_ACTION),
+    ("POST", "/api/v1/actions/proposals"): Rule(ISSUE, ok=400, json=NO_PROPOSAL),
+    ("POST", "/api/v1/actions/{action_id}/issue"): Rule(ISSUE, obj="action", ok=409, json={}),
+    ("POST", "/api/v1/actions/{action_id}/withdraw"): Rule(ISSUE, obj="action", json=WHY),
+    ("POST", "/api/v1/actions/{action_id}/close"): Rule(ISSUE, obj="action", json=WHY),
+    ("POST", "/api/v1/actions/{action_id}/reopen"): Rule(ISSUE, obj="action", ok=409, json=WHY),
+    ("POST", "/api/v1/actions/{action_id}/responses"): Rule(
+        RESPOND, obj="action", ok=201, json=ANSWER
+    ),
+    # deadline extensions: the sample's deadlines have passed, so a request is refused (400) by
+    # the rules once the unit check has let it through; no request exists (id 1: 404)
+    ("POST", "/my/extensions/{assignment_id}"): Rule(
+        "extension.request", obj="assignment", ok=400, form=EXTENSION
+    ),
+    ("POST", "/my/extensions/{extension_id}/withdraw"): Rule("extension.request", ok=oks(303, 404)),
+    ("GET", "/extensions"): Rule("extension.review"),
+    ("POST", "/extensions/{extension_id}/review"): Rule(
+        "extension.review", ok=oks(303, 404), form=EXTENSION_REVIEW
+    ),
+    ("POST", "/extensions/{extension_id}/decide"): Rule(
+        "extension.decide", ok=oks(303, 404, 409), form={"decision": "approve"}
+    ),
+    ("GET", "/api/v1/extensions"): Rule(SIGNED_IN),
+    ("GET", "/api/v1/extensions/{extension_id}"): Rule(SIGNED_IN, ok=oks(200, 404)),
+    ("POST", "/api/v1/extensions"): Rule(
+        "extension.request", obj="assignment", ok=400, json=api_extension
+    ),
+    ("POST", "/api/v1/extensions/{extension_id}/withdraw"): Rule(
+        "extension.request", ok=oks(200, 404)
+    ),
+    ("POST", "/api/v1/extensions/{extension_id}/review"): Rule(
+        "extension.review", ok=oks(200, 404), json={"agrees": True, "opinion": "矩阵"}
+    ),
+    ("POST", "/api/v1/extensions/{extension_id}/decide"): Rule(
+        "extension.decide", ok=oks(200, 404, 409), json={"approve": True}
+    ),
 }
 """One line per route; an ``obj`` route is tried on the member's own unit's object and another's."""
 
 PARAMS = {"plan_id": "1", "number": "3", "task_number": "3", "username": "temp",
-          "proposal_id": "1", "kind": "teacher"}  # fmt: skip
+          "proposal_id": "1", "kind": "teacher", "key": "double_qualified_share",
+          "target_id": "1", "meeting_id": "1", "file_id": "1",
+          "channel_id": "1", "extension_id": "1"}  # fmt: skip
 """Path parameters that do not come from the object: the sample plan, its task 3, a spare user."""
 
 # Who may reach an object of ``own`` (or another) unit, once the route's action is held.
@@ -175,6 +300,8 @@ SEES: dict[str, Callable[[Actor, bool], bool]] = {
     "draft": lambda a, own: a.own_unit_only and own,
     "sent": lambda a, own: own if a.own_unit_only else can(a, "report.view_all"),
     "evidence": lambda a, own: own if a.own_unit_only else can(a, "report.review"),
+    "action": lambda a, own: own if a.own_unit_only else True,
+    "action_file": lambda a, own: own if a.own_unit_only else True,
 }
 
 EXTRA_CAST = {"rsjfzr": ("leader", "zw-hrss")}  # 人社局 head: the leader role, reads and reports
@@ -212,6 +339,8 @@ class World:
         ids = {"assignment_id": assignment}
         if kind == "assignment":
             return Obj(unit, ids, marker)
+        if kind in ("action", "action_file"):
+            return self.make_action(kind, unit, marker)
         with self.store.write() as session:
             made = reports.submit_report(
                 session, assignment, claimed="in_progress", narrative=marker, late_reason="迟",
@@ -223,6 +352,24 @@ class World:
                                                 b"%PDF-1.4 " + marker.encode(), "证明.pdf",
                                                 actor=f"reporter:{unit}")  # fmt: skip
                 ids["evidence_id"] = kept.id
+        return Obj(unit, ids, marker)
+
+    def make_action(self, kind: str, unit: str, marker: str) -> Obj:
+        """An issued action on task 3 for ``unit`` (with an answer and its file)."""
+        with self.store.write() as session:
+            task = session.scalars(select(Task).where(Task.plan_id == 1, Task.number == "3")).one()
+            unit_id = session.scalars(select(Unit.id).where(Unit.key == unit)).one()
+            draft = ActionDraft(1, unit_id, "rectification", marker, task.id)
+            made = actions.issue_action(session, draft, ladder=Ladder(), actor=ADMIN)
+            ids = {"action_id": made.id}
+            if kind == "action_file":
+                answer = actions.respond_action(
+                    session, self.store.settings, made.id, text=marker, unit_id=unit_id,
+                    uploads=[Upload("整改.pdf", b"%PDF-1.4 " + marker.encode(), 30)],
+                    actor=f"reporter:{unit}",
+                )  # fmt: skip
+                session.flush()
+                ids["file_id"] = answer.files[0].id
         return Obj(unit, ids, marker)
 
     def counts(self) -> tuple[int, int, int]:

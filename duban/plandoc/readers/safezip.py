@@ -192,6 +192,9 @@ def _check_entries(infos: list[zipfile.ZipInfo], distinct: int, limits: Limits) 
 
 
 def _check_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
+    if _unsafe_name(info.orig_filename):
+        name = info.orig_filename[:60]
+        raise PlanReadError(f"压缩包中有不安全的条目名“{name}”（绝对路径、\\ 或 ..），疑似恶意文件")
     if info.flag_bits & 0x1:
         raise PlanReadError("文件已加密，请提供未加密的文件")
     if info.file_size < limits.zip_ratio_min_bytes:
@@ -202,6 +205,13 @@ def _check_entry(info: zipfile.ZipInfo, limits: Limits) -> None:
             f"压缩比异常（{info.filename}：{ratio:.0f} 倍，上限 {limits.zip_ratio:g} 倍），"
             "疑似压缩炸弹"
         )
+
+
+def _unsafe_name(name: str) -> bool:
+    """An entry name that would climb out of a folder it were unpacked into (no office file has
+    one): absolute, a drive, a backslash or a ``..`` part."""
+    parts = name.split("/")
+    return name.startswith("/") or "\\" in name or ":" in name[:3] or ".." in parts
 
 
 def _bounded_read(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from duban.services.users import sign_in
+from duban.services.errors import Invalid
+from duban.services.users import change_own_password, sign_in
 from duban.web.deps import check_csrf, render, store
 from duban.web.i18n import LANGUAGES
 
@@ -29,14 +30,61 @@ def login(
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     check_csrf(request, csrf_token)
-    address = request.client.host if request.client else "unknown"
+    max_age = request.app.state.settings.password_max_age_days
     with store(request).write() as session:
-        result = sign_in(session, username.strip(), password, address=address)
+        result = sign_in(session, username.strip(), password, address=_address(request),
+                         max_age_days=max_age)  # fmt: skip
     if result.actor is None:
         return render(request, "login.html", 400, next=_safe_next(next), error=result.message)
     request.session.clear()  # a new session on sign-in: no fixation
+    if result.must_change:  # not signed in until the password is changed
+        request.session[EXPIRED] = result.actor.username
+        return RedirectResponse("/password", status_code=303)
     request.session["user_id"] = result.actor.user_id
     return RedirectResponse(_safe_next(next), status_code=303)
+
+
+EXPIRED = "expired_user"
+"""Session key: the account whose right but expired password was just given (rotation)."""
+
+
+@router.get("/password")
+def password_page(request: Request) -> Response:
+    """The form asking a user whose password expired for a new one."""
+    username = request.session.get(EXPIRED)
+    if not username:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "password.html", username=username, error=None)
+
+
+@router.post("/password")
+def change_password(
+    request: Request,
+    old_password: Annotated[str, Form(max_length=256)] = "",
+    new_password: Annotated[str, Form(max_length=256)] = "",
+    confirm: Annotated[str, Form(max_length=256)] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf_token)
+    username = request.session.get(EXPIRED)
+    if not username:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        if new_password != confirm:
+            raise Invalid("两次输入的新密码不一致")
+        with store(request).write() as session:
+            user = change_own_password(session, username, old_password, new_password,
+                                       address=_address(request))  # fmt: skip
+            user_id = user.id
+    except Invalid as exc:
+        return render(request, "password.html", 400, username=username, error=exc.message)
+    request.session.clear()
+    request.session["user_id"] = user_id
+    return RedirectResponse("/", status_code=303)
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 @router.post("/logout")

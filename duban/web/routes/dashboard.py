@@ -13,7 +13,9 @@ from duban.domain.choices import STATUS_LABELS, Status
 from duban.domain.scorecard import SCORE_FORMULA
 from duban.models import Plan
 from duban.permissions import Actor
+from duban.queries.actions import overdue_count
 from duban.queries.dashboard import ORDER, dashboard, published_plans
+from duban.queries.meetings import meeting_check
 from duban.queries.scorecard import unit_scorecards
 from duban.web.charts import stacked_bar, timeline
 from duban.web.deps import read_session, render, require
@@ -47,5 +49,6 @@ def dashboard_page(
     return render(
         request, "dashboard.html", board=board, order=[s.value for s in ORDER], labels=labels,
         overall=overall, groups=groups, timeline=timeline(board.timeline), ranking=ranking,
-        formula=SCORE_FORMULA,
+        formula=SCORE_FORMULA, meetings=meeting_check(session, day),
+        overdue_actions=overdue_count(session, actor, day, chosen.id),
     )  # fmt: skip

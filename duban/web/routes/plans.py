@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
 from duban.permissions import Actor
@@ -16,7 +18,9 @@ from duban.queries.plan_review import plan_review, plan_rows
 from duban.services import plan_review as review
 from duban.services.errors import Invalid
 from duban.services.plans import import_plan, publish_plan
+from duban.services.upload_checks import upload_name
 from duban.web.deps import check_csrf, read_session, render, require, store
+from duban.web.uploads import declared_over, read_bounded
 
 router = APIRouter()
 
@@ -38,27 +42,46 @@ def plans_page(
 
 
 @router.post("/plans/import")
-def import_page(
-    request: Request,
-    actor: Importer,
-    file: Annotated[UploadFile, File()],
-    effective: Text = "",
-    csrf_token: Csrf = None,
-) -> Response:
-    check_csrf(request, csrf_token)
-    name = file.filename or "上传的文件"
+async def import_page(request: Request, actor: Importer) -> Response:
+    """Refused by its declared size before the form is parsed, then read no further than the
+    limit; the plan reader checks the rest (type by content, containers, XML)."""
+    if declared_over(request, MAX_BYTES):
+        return await run_in_threadpool(_refused, request, _TOO_BIG, "", 413)
+    form = await request.form(max_files=1, max_fields=10)
+    check_csrf(request, _field(form, "csrf_token"))
+    upload, effective = form.get("file"), _field(form, "effective")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await run_in_threadpool(_refused, request, "请选择要导入的方案文件", effective)
+    data = await read_bounded(upload, MAX_BYTES)
+    if data is None:
+        return await run_in_threadpool(_refused, request, _TOO_BIG, effective, 413)
+    return await run_in_threadpool(_import, request, actor, data, upload.filename, effective)
+
+
+_TOO_BIG = f"文件过大，上限 {MAX_BYTES // 2**20} MB，未导入任何内容"
+
+
+def _import(request: Request, actor: Actor, data: bytes, filename: str, effective: str) -> Response:
     try:
+        name = upload_name(filename, "方案文件")
         day = review.parse_day(effective, "生效日期")
-        data = file.file.read(MAX_BYTES + 1)  # the importer refuses anything larger
         with store(request).write() as session:
             result = import_plan(session, data, name, effective=day, actor=actor.label)
             plan_id, created = result.plan.id, result.created
     except Invalid as exc:
-        with store(request).read() as session:
-            rows = plan_rows(session)
-        return render(request, "plans.html", 400, plans=rows, error=exc.message,
-                      effective=effective)  # fmt: skip
+        return _refused(request, exc.message, effective)
     return _back(plan_id, "imported" if created else "existing")
+
+
+def _refused(request: Request, message: str, effective: str, status: int = 400) -> Response:
+    with store(request).read() as session:
+        rows = plan_rows(session)
+    return render(request, "plans.html", status, plans=rows, error=message, effective=effective)
+
+
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
 
 
 @router.get("/plans/{plan_id}/review")

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
@@ -23,8 +24,9 @@ from duban.exchange.xlsxread import ReadLimits
 from duban.models import Plan, Unit
 from duban.permissions import Actor
 from duban.queries.progress import progress_sheet, unit_plans
-from duban.services.errors import ServiceError
+from duban.services.errors import Invalid, ServiceError
 from duban.services.progress import InvalidRows, import_progress
+from duban.services.upload_checks import upload_name
 from duban.web.deps import check_csrf, render, require, store
 from duban.web.downloads import xlsx_response
 from duban.web.schemas import MAX_ID
@@ -65,10 +67,14 @@ async def upload_workbook(request: Request, actor: Submitter) -> Response:
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         return _refused(request, actor, [Problem("请选择要上传的填报表文件（.xlsx）")], 400)
+    try:
+        upload_name(upload.filename, "填报表")
+    except Invalid as exc:
+        return _refused(request, actor, [Problem(exc.message)], 400)
     data = await read_bounded(upload, limits.max_bytes)
     if data is None:
         return _refused(request, actor, too_big(limits.max_bytes + 1, limits), 413)
-    return _import(request, actor, data)
+    return await run_in_threadpool(_import, request, actor, data)  # off the event loop
 
 
 def _import(request: Request, actor: Actor, data: bytes) -> Response:

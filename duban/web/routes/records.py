@@ -36,8 +36,9 @@ from duban.queries.records import (
     kind_totals,
     record_rows,
 )
-from duban.services.errors import ServiceError
+from duban.services.errors import Invalid, ServiceError
 from duban.services.records import FIRST_YEAR, record_kinds, replace_records
+from duban.services.upload_checks import upload_name
 from duban.web.deps import check_csrf, read_session, render, require, store
 from duban.web.downloads import download, xlsx_response
 from duban.web.uploads import declared_too_big, read_bounded, too_big
@@ -119,10 +120,14 @@ async def upload(request: Request, actor: Submitter) -> Response:
     if kind is None or year is None or not isinstance(file, UploadFile) or not file.filename:
         problem = Problem("请选择数据类别、学年和要上传的文件（.xlsx）")
         return await _refused(request, actor, year, [problem], 400)
+    try:
+        filename = upload_name(file.filename, "数据文件")
+    except Invalid as exc:
+        return await _refused(request, actor, year, [Problem(exc.message)], 400)
     data = await read_bounded(file, limits.max_bytes)
     if data is None:
         return await _refused(request, actor, year, too_big(limits.max_bytes + 1, limits), 413)
-    return await run_in_threadpool(_import, request, actor, kind, year, data, file.filename)
+    return await run_in_threadpool(_import, request, actor, kind, year, data, filename)
 
 
 def _import(

@@ -18,9 +18,13 @@ from duban.domain.choices import (
 )
 from duban.models import Plan
 from duban.permissions import Actor
+from duban.queries.actions import ActionFilter, list_actions
 from duban.queries.dashboard import ORDER, published_plans
+from duban.queries.indicator_views import target_links
+from duban.queries.meetings import meeting_of_task
 from duban.queries.task_detail import by_group, plan_units, task_list, task_page, visible_plan
 from duban.web.deps import read_session, render, require
+from duban.web.routes.actions import LABELS as ACTION_LABELS
 from duban.web.schemas import MAX_ID, NO_NUL
 from duban.web.task_charts import marked_excerpt, number, target_bar
 
@@ -74,11 +78,15 @@ def task_detail_page(
     page = task_page(session, actor, plan, task_number, as_of or dt.date.today())
     if page is None:
         raise HTTPException(404, f"方案中没有第 {task_number} 项任务")
-    bars = [(bar, target_bar(bar)) for bar in page.targets]
+    links = target_links(session, actor, [bar.view for bar in page.targets], page.as_of)
+    bars = [(bar, target_bar(bar), link) for bar, link in zip(page.targets, links, strict=True)]
     return render(
         request, "task.html", page=page, bars=bars, labels=LABELS, number=number,
         source=marked_excerpt(page.plan.text, page.task.spans),
         latest=next((v for v in reversed(page.versions) if v.state == "published"), None),
+        meeting=meeting_of_task(session, plan.id, task_number) if plan.kind == "meetings" else None,
+        actions=list_actions(session, actor, page.as_of, ActionFilter(task_id=page.task.id)),
+        action_labels=ACTION_LABELS,
     )  # fmt: skip
 
 

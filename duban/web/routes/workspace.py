@@ -20,6 +20,9 @@ from starlette.responses import Response
 from duban.config import Settings
 from duban.domain.choices import CLAIMED_LABELS, REPORT_STATE_LABELS, STATUS_LABELS
 from duban.permissions import Actor
+from duban.queries.actions import ActionFilter, list_actions
+from duban.queries.extensions import workspace_extensions
+from duban.queries.meetings import to_sign
 from duban.queries.records import actor_school
 from duban.queries.workspace import (
     ReportForm,
@@ -33,6 +36,7 @@ from duban.services.drafts import ReportInput, Upload, edit_draft, file_report
 from duban.services.errors import Conflict, Invalid, NotFound
 from duban.services.evidence import evidence_path
 from duban.web.deps import check_csrf, read_session, render, require, signed_in, store
+from duban.web.routes.actions import LABELS as ACTION_LABELS
 from duban.web.schemas import MAX_ID
 
 router = APIRouter()
@@ -66,7 +70,13 @@ def my_page(request: Request, actor: Submitter, session: Reader) -> Response:
     sent = request.query_params.get("sent")
     board = workspace(session, actor, dt.date.today())
     school = actor_school(session, actor) is not None
-    return render(request, "my.html", ws=board, labels=LABELS, sent=sent, school=school)
+    signing = to_sign(session, actor)
+    actions = list_actions(session, actor, board.today, ActionFilter())  # own unit's, issued
+    ids = [i.assignment_id for i in board.items]
+    extensions = workspace_extensions(session, ids, board.today)  # 延期申请, per assignment
+    return render(request, "my.html", ws=board, labels=LABELS, sent=sent, school=school,
+                  signing=signing, actions=actions, action_labels=ACTION_LABELS,
+                  extensions=extensions)  # fmt: skip
 
 
 @router.get("/my/report/{assignment_id}")

@@ -1,0 +1,259 @@
+"""``duban actions …``: supervision actions and the escalation ladder (三色督办单) from the shell.
+
+``propose`` lists the notices the ladder calls for; ``issue``, ``hold`` and ``withdraw`` take a
+proposal's key (``task:unit:colour``, as ``propose`` prints it) or an action's id; ``close`` and
+``reopen`` an action's id; ``docx`` writes an issued action's document. The CLI acts with the
+supervisor's rights (it is the operator's tool on the server).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from duban.cli.ledger import (
+    JsonOption,
+    PlanOption,
+    actor,
+    die,
+    emit,
+    open_store,
+    parse_date,
+    pick_plan,
+    reading,
+    writing,
+)
+from duban.config import Settings
+from duban.domain.actions import ACTION_STATE_LABELS, COLOUR_LABELS, ActionState, Colour
+from duban.domain.ladder import Ladder, LadderError
+from duban.exchange.action_docx import action_docx
+from duban.models import Task, Unit
+from duban.permissions import Actor
+from duban.queries.actions import ActionFilter, action_document, list_actions
+from duban.queries.ladder import find_proposal, load_ladder, proposals
+from duban.services import actions
+from duban.services.actions import ActionDraft, proposal_draft
+
+actions_app = typer.Typer(help="Supervision actions (督办事项) and the three-colour ladder.",
+                          no_args_is_help=True)  # fmt: skip
+OPERATOR = Actor(0, "cli", "supervisor", None)
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Date YYYY-MM-DD (default today).")]
+Reason = Annotated[str, typer.Option("--reason", help="Why (required).")]
+Due = Annotated[str | None, typer.Option("--due", help="Answer due by YYYY-MM-DD.")]
+On = Annotated[str | None, typer.Option("--on", help="Date of the step, YYYY-MM-DD (补录).")]
+Target = Annotated[str, typer.Argument(help="A proposal key task:unit:colour, or an action id.")]
+
+
+def ladder_of(settings: Settings) -> Ladder:
+    try:
+        return load_ladder(settings)
+    except (LadderError, OSError) as exc:
+        die(f"督办阶梯配置有误：{exc}")
+
+
+def _settings() -> Settings:
+    store = open_store()
+    settings = store.settings
+    store.dispose()
+    return settings
+
+
+@actions_app.command("propose")
+def propose(plan: PlanOption = None, as_of: AsOf = None, as_json: JsonOption = False) -> None:
+    """The notices the ladder calls for (not yet issued, held or withdrawn)."""
+    day = parse_date(as_of, "--as-of") or dt.date.today()
+    ladder = ladder_of(_settings())
+    found = reading(lambda s: proposals(s, pick_plan(s, plan, published=True), day, ladder))
+    if as_json:
+        emit({"as_of": day.isoformat(), "proposals": [p.to_json() for p in found]})
+        return
+    table = Table(title=f"督办阶梯建议（截至{day.isoformat()}）")
+    for header in ("key", "颜色", "任务", "单位", "缘由"):
+        table.add_column(header, overflow="fold")
+    for p in found:
+        table.add_row(p.key, COLOUR_LABELS[p.colour], f"{p.task_number}. {p.task_title}", p.unit,
+                      p.rule)  # fmt: skip
+    table.caption = f"共 {len(found)} 项"
+    Console().print(table)
+
+
+@actions_app.command("issue")
+def issue(
+    target: Annotated[str | None, typer.Argument(help="A proposal key or held action id.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="New action: unit key.")] = None,
+    task: Annotated[str | None, typer.Option("--task", help="New action: task number.")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="reminder|notice|interview|rectification")]
+    = "rectification",
+    title: Annotated[str, typer.Option("--title", help="New action: its title.")] = "",
+    body: Annotated[str, typer.Option("--body", help="New action: its text.")] = "",
+    plan: PlanOption = None, due: Due = None, on: On = None,
+) -> None:  # fmt: skip
+    """Issue a proposal, a held action, or (with --unit) a new action; prints its number."""
+    ladder, day = ladder_of(_settings()), parse_date(on, "--on") or dt.date.today()
+    due_on = parse_date(due, "--due")
+    with writing() as session:
+        if target is not None and target.isdigit():
+            made = actions.issue_held_action(session, int(target), ladder=ladder, due_on=due_on,
+                                             on=day, actor=actor())  # fmt: skip
+        elif target is not None:
+            draft = _proposal_draft(session, target, plan, day, ladder, due_on)
+            made = actions.issue_action(session, draft, ladder=ladder, on=day, actor=actor())
+        else:
+            draft = _new_draft(session, plan, unit, task, kind, title, body, due_on)
+            made = actions.issue_action(session, draft, ladder=ladder, on=day, actor=actor())
+        print(f"已发出督办事项 {made.id}：{made.number}，答复期限 {made.due_on}")
+
+
+@actions_app.command("hold")
+def hold(target: Target, reason: Reason, plan: PlanOption = None, on: On = None) -> None:
+    """Hold a proposal (暂缓) with a reason: it is kept, not issued, and not proposed again."""
+    _set_aside(target, reason, plan, on, withdraw=False)
+
+
+@actions_app.command("withdraw")
+def withdraw(target: Target, reason: Reason, plan: PlanOption = None, on: On = None) -> None:
+    """Withdraw a proposal or an action (撤回) with a reason."""
+    if target.isdigit():
+        with writing() as session:
+            actions.withdraw_action(session, int(target), reason=reason,
+                                    on=parse_date(on, "--on"), actor=actor())  # fmt: skip
+        print(f"督办事项 {target} 已撤回")
+        return
+    _set_aside(target, reason, plan, on, withdraw=True)
+
+
+@actions_app.command("close")
+def close(
+    action_id: Annotated[int, typer.Argument(help="Action id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is settled.")] = "",
+    on: On = None,
+) -> None:
+    """Close (办结) an open or answered action."""
+    with writing() as session:
+        actions.close_action(session, action_id, reason=reason, on=parse_date(on, "--on"),
+                             actor=actor())  # fmt: skip
+    print(f"督办事项 {action_id} 已办结")
+
+
+@actions_app.command("reopen")
+def reopen(
+    action_id: Annotated[int, typer.Argument(help="Action id.")], reason: Reason,
+    due: Due = None, on: On = None,
+) -> None:  # fmt: skip
+    """Reopen an answered or closed action: the unit owes an answer again."""
+    with writing() as session:
+        actions.reopen_action(session, action_id, reason=reason, due_on=parse_date(due, "--due"),
+                              on=parse_date(on, "--on"), actor=actor())  # fmt: skip
+    print(f"督办事项 {action_id} 已重新打开")
+
+
+@actions_app.command("list")
+def list_cmd(
+    state: Annotated[str | None, typer.Option("--state", help="held|open|answered|closed…")]
+    = None,
+    colour: Annotated[str | None, typer.Option("--colour", help="blue|yellow|red")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit key.")] = None,
+    as_of: AsOf = None, as_json: JsonOption = False,
+) -> None:  # fmt: skip
+    """Actions with their state as of a date; overdue ones are marked."""
+    day = parse_date(as_of, "--as-of") or dt.date.today()
+    if state is not None and state not in {s.value for s in ActionState}:
+        die(f"--state “{state}”无效，应为 held、open、answered、closed 或 withdrawn")
+    if colour is not None and colour not in {c.value for c in Colour}:
+        die(f"--colour “{colour}”无效，应为 blue、yellow 或 red")
+
+    def collect(session: Session) -> list[dict[str, object]]:
+        unit_id = _unit_id(session, unit) if unit else None
+        rows = list_actions(session, None, day, ActionFilter(state, colour, unit_id))
+        return [r.to_json() for r in rows]
+
+    rows = reading(collect)
+    if as_json:
+        emit({"as_of": day.isoformat(), "actions": rows})
+        return
+    table = Table(title=f"督办事项（截至{day.isoformat()}）")
+    for header in ("id", "文号", "单位", "标题", "答复期限", "状态"):
+        table.add_column(header, overflow="fold")
+    for r in rows:
+        words = ACTION_STATE_LABELS[ActionState(str(r["state"]))]
+        words += "（逾期）" if r["overdue"] else ""
+        table.add_row(str(r["id"]), str(r["number"] or "—"), str(r["unit"]), str(r["title"]),
+                      str(r["due_on"] or "—"), words)  # fmt: skip
+    Console().print(table)
+
+
+@actions_app.command("docx")
+def docx(
+    action_id: Annotated[int, typer.Argument(help="Action id (an issued one).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write (.docx).")],
+) -> None:
+    """Write an issued action as a Word document in official-document layout."""
+    found = reading(lambda s: action_document(s, OPERATOR, action_id))
+    if found is None:
+        die(f"没有编号为 {action_id} 的已发出督办事项")
+    try:
+        output.write_bytes(action_docx(found))
+    except OSError as exc:
+        die(f"{output}：无法写入（{exc.strerror or exc}）")
+    print(f"已生成督办文书：{output}（{found.number}）")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _set_aside(
+    target: str, reason: str, plan: int | None, on: str | None, *, withdraw: bool
+) -> None:
+    ladder, day = ladder_of(_settings()), parse_date(on, "--on") or dt.date.today()
+    with writing() as session:
+        draft = _proposal_draft(session, target, plan, day, ladder, None)
+        made = actions.hold_action(session, draft, reason=reason, withdraw=withdraw, on=day,
+                                   actor=actor())  # fmt: skip
+    print(f"督办建议 {target} 已{'撤回' if withdraw else '暂缓'}（督办事项 {made.id}）")
+
+
+def _proposal_draft(
+    session: Session, key: str, plan: int | None, day: dt.date, ladder: Ladder,
+    due_on: dt.date | None,
+) -> ActionDraft:  # fmt: skip
+    chosen = pick_plan(session, plan, published=True)
+    found = find_proposal(session, chosen, day, ladder, key)
+    if found is None:
+        die(f"督办阶梯在 {day.isoformat()} 没有建议“{key}”（duban actions propose 可查看）")
+    return proposal_draft(found, due_on)
+
+
+def _new_draft(
+    session: Session, plan: int | None, unit: str | None, task: str | None, kind: str,
+    title: str, body: str, due_on: dt.date | None,
+) -> ActionDraft:  # fmt: skip
+    if unit is None:
+        die("请给出建议的 key、暂缓的督办事项 id，或用 --unit 指明新督办事项的单位")
+    chosen = pick_plan(session, plan, published=True)
+    task_id = None
+    if task is not None:
+        query = select(Task.id).where(Task.plan_id == chosen.id, Task.number == task)
+        task_id = session.scalars(query).first()
+        if task_id is None:
+            die(f"方案中没有第 {task} 项任务")
+    return ActionDraft(chosen.id, _unit_id(session, unit), kind, title, task_id, body=body,
+                       due_on=due_on)  # fmt: skip
+
+
+def _unit_id(session: Session, key: str) -> int:
+    found = session.scalars(select(Unit.id).where(Unit.key == key)).first()
+    if found is None:
+        die(f"没有单位“{key}”（duban units 可查看单位名录）")
+    return found
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(actions_app, name="actions")

@@ -1,0 +1,349 @@
+"""The read side of supervision actions (督办事项): lists, one action, counts as of a day.
+
+Every read is scoped to the reader in SQL: a unit's reporter or leader sees its own unit's issued
+actions only (never one held or withdrawn before it was issued), a holder of ``action.issue`` sees
+all of them, and other readers (viewers) every issued action. "As of" a day D: an action's state
+is the one its last event on or before D left it in (``ActionEvent``, one row per change), so the
+state column the lists show, the overdue flag and the counts read only what had happened by D.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, true
+from sqlalchemy.orm import Session
+
+from duban.domain.actions import COLOUR_LABELS, ActionKind, ActionState, Colour, overdue_reason
+from duban.exchange.action_docx import ActionDocument
+from duban.models import (
+    Action,
+    ActionEvent,
+    ActionFile,
+    ActionResponse,
+    Assignment,
+    Task,
+    Unit,
+)
+from duban.permissions import Actor, can
+
+
+@dataclass(frozen=True)
+class ActionFilter:
+    """What a list asks for; ``None`` does not filter."""
+
+    state: str | None = None
+    colour: str | None = None
+    unit_id: int | None = None
+    plan_id: int | None = None
+    task_id: int | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action as the lists show it, with its state and overdue flag as of ``as_of``."""
+
+    id: int
+    number: str | None
+    kind: str
+    colour: str | None
+    plan_id: int
+    task_id: int | None
+    task_number: str | None
+    task_title: str | None
+    unit_id: int
+    unit: str
+    title: str
+    issued_on: dt.date | None
+    due_on: dt.date | None
+    state: str
+    as_of: dt.date
+    reason: str | None = None
+    rule: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.state == ActionState.OPEN and self.due_on is not None and self.due_on < self.as_of
+        )
+
+    @property
+    def overdue_reason(self) -> str:
+        return overdue_reason(self.due_on, self.as_of) if self.due_on and self.overdue else ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "number": self.number, "kind": self.kind, "colour": self.colour,
+            "plan": self.plan_id, "task": self.task_number, "unit": self.unit,
+            "unit_id": self.unit_id, "title": self.title,
+            "issued_on": _iso(self.issued_on), "due_on": _iso(self.due_on), "state": self.state,
+            "overdue": self.overdue, "reason": self.reason, "rule": self.rule,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FileView:
+    id: int
+    name: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ResponseView:
+    id: int
+    text: str
+    author: str
+    responded_on: dt.date
+    files: list[FileView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EventView:
+    day: dt.date
+    verb: str
+    state: str
+    reason: str | None
+    actor: str
+
+
+@dataclass(frozen=True)
+class ActionDetail:
+    row: ActionRow
+    body: str
+    required_response: str
+    version: int
+    responses: list[ResponseView]
+    events: list[EventView]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.row.to_json() | {
+            "body": self.body,
+            "required_response": self.required_response,
+            "version": self.version,
+            "responses": [
+                {"id": r.id, "text": r.text, "author": r.author,
+                 "responded_on": r.responded_on.isoformat(),
+                 "files": [{"id": f.id, "name": f.name, "size": f.size} for f in r.files]}
+                for r in self.responses
+            ],
+            "events": [
+                {"day": e.day.isoformat(), "verb": e.verb, "state": e.state, "reason": e.reason,
+                 "actor": e.actor}
+                for e in self.events
+            ],
+        }  # fmt: skip
+
+
+# --- scope and state as of a day ------------------------------------------------------------
+
+
+def visible(actor: Actor) -> ColumnElement[bool]:
+    """The SQL condition for the actions ``actor`` may read (module docstring)."""
+    issued = Action.number.is_not(None)
+    if actor.own_unit_only:
+        own = actor.unit_id if actor.unit_id is not None else -1
+        return and_(Action.unit_id == own, issued)
+    if can(actor, "action.issue"):
+        return true()
+    return issued
+
+
+def state_as_of(as_of: dt.date) -> Any:
+    """A subquery ``(action_id, state)``: each action's state at the end of ``as_of``."""
+    last = (
+        select(ActionEvent.action_id, func.max(ActionEvent.id).label("event_id"))
+        .where(ActionEvent.day <= as_of)
+        .group_by(ActionEvent.action_id)
+        .subquery()
+    )
+    return (
+        select(last.c.action_id, ActionEvent.state)
+        .join(ActionEvent, ActionEvent.id == last.c.event_id)
+        .subquery("action_state")
+    )
+
+
+def _rows_query(actor: Actor | None, as_of: dt.date, wanted: ActionFilter) -> Select[Any]:
+    states = state_as_of(as_of)
+    query = (
+        select(Action, Task.number, Task.title, Unit.name, states.c.state)
+        .join(states, states.c.action_id == Action.id)
+        .join(Unit, Unit.id == Action.unit_id)
+        .outerjoin(Task, Task.id == Action.task_id)
+    )
+    if actor is not None:
+        query = query.where(visible(actor))
+    for column, value in (
+        (states.c.state, wanted.state), (Action.colour, wanted.colour),
+        (Action.unit_id, wanted.unit_id), (Action.plan_id, wanted.plan_id),
+        (Action.task_id, wanted.task_id), (Action.kind, wanted.kind),
+    ):  # fmt: skip
+        if value is not None:
+            query = query.where(column == value)
+    return query.order_by(Action.id.desc())
+
+
+def list_actions(
+    session: Session, actor: Actor | None, as_of: dt.date, wanted: ActionFilter = ActionFilter()
+) -> list[ActionRow]:
+    """The actions ``actor`` may read that existed at ``as_of``, newest first (``actor`` None:
+    all, for reports the caller has checked the reader may export)."""
+    return [
+        _row(action, number, title, unit, state, as_of)
+        for action, number, title, unit, state in session.execute(_rows_query(actor, as_of, wanted))
+    ]
+
+
+def _row(
+    a: Action, number: str | None, title: str | None, unit: str, state: str, as_of: dt.date
+) -> ActionRow:
+    return ActionRow(
+        a.id, a.number, a.kind, a.colour, a.plan_id, a.task_id, number, title, a.unit_id, unit,
+        a.title, a.issued_on, a.due_on, state, as_of, a.reason, a.rule,
+    )  # fmt: skip
+
+
+def action_for(session: Session, actor: Actor, action_id: int) -> ActionDetail | None:
+    """One action with its responses and history, or ``None`` when it is missing or not the
+    reader's to see (the same answer)."""
+    today = dt.date.today()
+    query = _rows_query(actor, today, ActionFilter()).where(Action.id == action_id)
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    action, number, title, unit, state = found
+    return ActionDetail(
+        _row(action, number, title, unit, state, today), action.body, action.required_response,
+        action.version,
+        [_response(r) for r in action.responses],
+        [EventView(e.day, e.verb, e.state, e.reason, e.actor) for e in action.events],
+    )  # fmt: skip
+
+
+def _response(r: ActionResponse) -> ResponseView:
+    return ResponseView(
+        r.id, r.text, r.author, r.responded_on, [FileView(f.id, f.name, f.size) for f in r.files]
+    )
+
+
+def action_file_for(session: Session, actor: Actor, file_id: int) -> ActionFile | None:
+    """A response's file, if the reader may see its action."""
+    query = (
+        select(ActionFile)
+        .join(ActionResponse, ActionResponse.id == ActionFile.response_id)
+        .join(Action, Action.id == ActionResponse.action_id)
+        .where(ActionFile.id == file_id, visible(actor))
+    )
+    return session.scalars(query).first()
+
+
+# --- counts for the status views --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionCounts:
+    """Actions awaiting the unit (open) and, of those, overdue, as of a day."""
+
+    open: int = 0
+    overdue: int = 0
+
+
+def counts_by_unit(
+    session: Session, as_of: dt.date, *, plan_id: int | None = None
+) -> dict[str, ActionCounts]:
+    """Open and overdue actions per unit name as of ``as_of``, one grouped statement."""
+    states = state_as_of(as_of)
+    late = and_(Action.due_on.is_not(None), Action.due_on < as_of)
+    query = (
+        select(Unit.name, func.count(Action.id), func.count(Action.id).filter(late))
+        .join(states, states.c.action_id == Action.id)
+        .join(Unit, Unit.id == Action.unit_id)
+        .where(states.c.state == ActionState.OPEN.value)
+        .group_by(Unit.name)
+    )
+    if plan_id is not None:
+        query = query.where(Action.plan_id == plan_id)
+    return {name: ActionCounts(n, late_n) for name, n, late_n in session.execute(query)}
+
+
+def overdue_count(session: Session, actor: Actor, as_of: dt.date, plan_id: int) -> int:
+    """How many actions of ``plan_id`` the reader may see were overdue at ``as_of``."""
+    rows = list_actions(session, actor, as_of, ActionFilter(state="open", plan_id=plan_id))
+    return sum(1 for r in rows if r.overdue)
+
+
+def state_counts(rows: list[ActionRow]) -> Counter[str]:
+    """Rows per state, with ``overdue`` counted on its own as well."""
+    counts = Counter(r.state for r in rows)
+    counts["overdue"] = sum(1 for r in rows if r.overdue)
+    return counts
+
+
+# --- the document of one action -------------------------------------------------------------
+
+
+DOC_HEADINGS = {
+    ActionKind.REMINDER: "催办通知",
+    ActionKind.NOTICE: "督办通知",
+    ActionKind.INTERVIEW: "约谈通知",
+    ActionKind.RECTIFICATION: "限期整改通知",
+}
+
+
+def action_document(session: Session, actor: Actor, action_id: int) -> ActionDocument | None:
+    """The issued action as its document says it, or ``None`` when it is missing, not issued
+    or not the reader's to see."""
+    query = (
+        select(Action, Unit.name, Task)
+        .join(Unit, Unit.id == Action.unit_id)
+        .outerjoin(Task, Task.id == Action.task_id)
+        .where(Action.id == action_id, Action.number.is_not(None), visible(actor))
+    )
+    found = session.execute(query).first()
+    if found is None:
+        return None
+    action, unit, task = found
+    assert action.number is not None and action.issued_on is not None  # issued: both set
+    heading = (
+        COLOUR_LABELS[Colour(action.colour)] if action.colour
+        else DOC_HEADINGS[ActionKind(action.kind)]
+    )  # fmt: skip
+    return ActionDocument(
+        action.number, heading, action.title, unit, action.body, action.required_response,
+        action.issued_on, action.due_on, f"{task.number}. {task.title}" if task else None,
+        task.deadline if task else None, action.rule,
+    )  # fmt: skip
+
+
+def units_with_actions(session: Session) -> list[tuple[int, str]]:
+    """``(unit id, name)`` of every unit that has an action, for the list's unit filter."""
+    query = (
+        select(Unit.id, Unit.name).where(Unit.id.in_(select(Action.unit_id))).order_by(Unit.name)
+    )
+    return [(uid, name) for uid, name in session.execute(query)]
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def form_choices(session: Session, plan_id: int) -> tuple[list[tuple[int, str]], list[Any]]:
+    """``(unit id, name)`` of the plan's units and ``(task id, number, title)`` of its tasks,
+    for the new-action form."""
+    units = (
+        select(Unit.id, Unit.name)
+        .join(Assignment, Assignment.unit_id == Unit.id)
+        .join(Task, Task.id == Assignment.task_id)
+        .where(Task.plan_id == plan_id)
+        .distinct()
+        .order_by(Unit.name)
+    )
+    tasks = select(Task.id, Task.number, Task.title).where(Task.plan_id == plan_id)
+    return (
+        [(uid, name) for uid, name in session.execute(units)],
+        list(session.execute(tasks.order_by(Task.seq))),
+    )

@@ -1,0 +1,44 @@
+"""``duban meetings``: record a meeting and a decision from the command line, the decision is a
+task of the decisions plan (``duban status``), the agenda and the yearly check."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli.conftest import cli, copy_home
+
+
+def test_record_decide_agenda_and_check(published_home: Path, tmp_path: Path) -> None:
+    run = cli(copy_home(published_home, tmp_path))
+    added = run("meetings", "add", "--date", "2021-03-05", "--convener", "副市长王某",
+                "--attendee", "市教育局", "--attendee", "市人社局")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.strip() == "1\t第1次联席会议"
+    decided = run("meetings", "decide", "1", "--text", "建成公共实训基地", "--lead", "市教育局",
+                  "--coop", "市财政局", "--deadline", "2021-06-30")  # fmt: skip
+    assert decided.returncode == 0, decided.stderr
+    assert "1-1" in decided.stdout
+    status = run("status", "--plan", "2", "--as-of", "2021-07-05", "--json")
+    assert status.returncode == 0, status.stderr
+    assert '"number": "1-1"' in status.stdout and '"overdue"' in status.stdout
+    agenda = run("meetings", "agenda", "--as-of", "2021-07-05")
+    assert (
+        "研究逾期未落实的前次会议议定事项：1-1. 建成公共实训基地（中卫市教育局）" in agenda.stdout
+    )
+    listed = run("meetings", "list")
+    assert "第1次联席会议" in listed.stdout
+    on_track = run("meetings", "check", "--as-of", "2021-09-01")
+    assert on_track.returncode == 0 and "符合序时要求" in on_track.stdout
+    missed = run("meetings", "check", "--as-of", "2022-01-10")
+    assert (
+        missed.returncode == 1 and "2021年召开联席会议1次，未达到每年至少2次的要求" in missed.stdout
+    )
+
+
+def test_an_unknown_unit_is_refused_with_exit_2(published_home: Path, tmp_path: Path) -> None:
+    run = cli(copy_home(published_home, tmp_path))
+    done = run(
+        "meetings", "add", "--date", "2021-03-05", "--convener", "王某", "--attendee", "火星局"
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == "duban: 参会单位“火星局”不在单位名录中"

@@ -1,0 +1,121 @@
+"""延期申请 pages and API: a unit asks from 我的任务, the supervisor reviews and the admin
+decides at /extensions; another unit's assignment or request is 404; the task page keeps the
+original date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from duban.db import Store
+from duban.models import AuditEvent, Extension
+from duban.services import extensions
+from tests.extension_factories import month_end, revise_task_5_due_this_month
+from tests.factories import REPORTER, assignment_id
+
+Client = Callable[[str], TestClient]
+D = dt.date
+
+
+def asked(store: Store) -> int:
+    """市教育局's request entered on paper (补录) against task 5 (due 31 August 2021)."""
+    with store.write() as session:
+        made = extensions.request_extension(
+            session, assignment_id(store, 1, "5", "zw-edu"), proposed=D(2021, 12, 31),
+            reason="资金晚到，设备采购推迟", at=D(2021, 8, 1), actor=REPORTER,
+        )  # fmt: skip
+        return made.id
+
+
+def test_the_unit_sees_its_open_request_and_may_withdraw_it(
+    store: Store, client_for: Client
+) -> None:
+    ext = asked(store)
+    clerk = client_for("jyj")
+    page = clerk.get("/my")
+    assert page.status_code == 200, page.text
+    assert "待审核" in page.text and f"/my/extensions/{ext}/withdraw" in page.text
+    other = client_for("rsj").post(f"/my/extensions/{ext}/withdraw")
+    assert other.status_code == 404
+    done = clerk.post(f"/my/extensions/{ext}/withdraw", follow_redirects=False)
+    assert done.status_code == 303 and "extension=withdrawn" in done.headers["location"]
+    with store.read() as session:
+        made = session.get(Extension, ext)
+        assert made is not None and made.state == "withdrawn"
+
+
+def test_a_unit_asks_the_supervisor_reviews_the_admin_approves_through_the_pages(
+    store: Store, client_for: Client
+) -> None:
+    today = dt.date.today()
+    plan = revise_task_5_due_this_month(store, today)
+    clerk = client_for("jyj")
+    mine = assignment_id(store, plan, "5", "zw-edu")
+    assert f'action="/my/extensions/{mine}"' in clerk.get("/my").text
+    proposed = (month_end(today) + dt.timedelta(days=90)).isoformat()
+    same = clerk.post(f"/my/extensions/{mine}", data={"proposed": month_end(today).isoformat(),
+                                                      "reason": "推迟"})  # fmt: skip
+    assert same.status_code == 400 and "请填写更晚的日期" in same.text
+    sent = clerk.post(f"/my/extensions/{mine}", data={"proposed": proposed, "reason": "资金晚到"},
+                      follow_redirects=False)  # fmt: skip
+    assert sent.status_code == 303 and "extension=requested" in sent.headers["location"]
+    with store.read() as session:
+        ext = session.scalars(select(Extension.id).where(Extension.assignment_id == mine)).one()
+
+    supervisor, admin = client_for("dudao"), client_for("admin")
+    queue = supervisor.get("/extensions")
+    assert "资金晚到" in queue.text and f"/extensions/{ext}/review" in queue.text
+    assert f"/extensions/{ext}/decide" not in queue.text  # not yet reviewed
+    early = admin.post(f"/extensions/{ext}/decide", data={"decision": "approve"})
+    assert early.status_code == 409 and "尚未经督导室审核" in early.text
+    assert (
+        supervisor.post(f"/extensions/{ext}/decide", data={"decision": "approve"}).status_code
+        == 403
+    )
+    reviewed = supervisor.post(f"/extensions/{ext}/review",
+                               data={"agrees": "yes", "opinion": "理由充分"})  # fmt: skip
+    assert reviewed.status_code == 200 and "已提交审核意见" in reviewed.text
+    assert f"/extensions/{ext}/decide" in admin.get("/extensions").text
+    approved = admin.post(f"/extensions/{ext}/decide", data={"decision": "approve", "reason": ""})
+    assert approved.status_code == 200 and "已批准延期" in approved.text
+
+    later = (month_end(today) + dt.timedelta(days=5)).isoformat()
+    task = supervisor.get(f"/tasks/{plan}/5?as_of={later}")
+    assert f"原定{cn(month_end(today))}，延期至{cn(D.fromisoformat(proposed))}" in task.text
+    with store.read() as session:
+        actions = session.scalars(select(AuditEvent.action).where(
+            AuditEvent.object_type == "extension").order_by(AuditEvent.id)).all()  # fmt: skip
+    assert actions == ["extension.request", "extension.review", "extension.approve"]
+
+
+def test_the_api_walks_the_same_steps_and_scopes_reading(store: Store, client_for: Client) -> None:
+    plan = revise_task_5_due_this_month(store, dt.date.today())
+    mine = assignment_id(store, plan, "5", "zw-edu")
+    proposed = (month_end(dt.date.today()) + dt.timedelta(days=30)).isoformat()
+    clerk, other = client_for("jyj"), client_for("rsj")
+    body = {"assignment": mine, "proposed_deadline": proposed, "reason": "资金晚到"}
+    assert other.post("/api/v1/extensions", json=body).status_code == 404
+    made = clerk.post("/api/v1/extensions", json=body)
+    assert made.status_code == 201, made.text
+    ext = made.json()["id"]
+    assert made.json()["state"] == "requested"
+    assert other.get(f"/api/v1/extensions/{ext}").status_code == 404
+    assert other.get("/api/v1/extensions").json()["total"] == 0
+    again = clerk.post("/api/v1/extensions", json=body)
+    assert again.status_code == 400 and "尚未办结" in again.json()["error"]
+    review = client_for("dudao").post(f"/api/v1/extensions/{ext}/review",
+                                      json={"agrees": False, "opinion": "理由不足"})  # fmt: skip
+    assert review.json()["review"]["agrees"] is False
+    refusal = {"approve": False, "reason": "未说明资金到位时间"}
+    refuse = client_for("admin").post(f"/api/v1/extensions/{ext}/decide", json=refusal)
+    assert refuse.status_code == 200 and refuse.json()["state"] == "refused"
+    assert client_for("leader").get(f"/api/v1/extensions/{ext}").status_code == 404  # refused
+    listed = clerk.get("/api/v1/extensions?state=refused").json()
+    assert [e["id"] for e in listed["items"]] == [ext]
+
+
+def cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
