@@ -22,12 +22,20 @@ class Settings:
     """DUBAN_SQLITE_SYNCHRONOUS: NORMAL (WAL default) or FULL (for 等保三级 sites)."""
     busy_timeout_ms: int = 5000
     """DUBAN_BUSY_TIMEOUT_MS: how long an SQLite writer waits for the lock."""
+    db_pool_size: int = 20
+    """DUBAN_DB_POOL_SIZE: database connections each process keeps open (as many again may open
+    for a burst). A request uses up to two at once and the web serves up to 40 requests at once
+    in threads; a pool smaller than the load opens and closes a connection per request."""
     evidence_max_bytes: int = 20 * 2**20
     """DUBAN_EVIDENCE_MAX_BYTES: the largest evidence file accepted."""
     password_max_age_days: int = 0
     """DUBAN_PASSWORD_MAX_AGE_DAYS: a password older than this many days must be changed at the
     next sign-in (等保 asks for rotation); 0, the default, never forces it (ASVS 5.0 advises
     against forced periodic rotation; see docs/security.md)."""
+    session_idle_minutes: int = 120
+    """DUBAN_SESSION_IDLE_MINUTES: a session unused this long is ended (sign in again)."""
+    session_max_hours: int = 12
+    """DUBAN_SESSION_MAX_HOURS: a session is ended this long after sign-in, used or not."""
     secret_key: str | None = None
     """DUBAN_SECRET_KEY (or DUBAN_SECRET_KEY_FILE): signs session cookies; required to serve."""
     demo: bool = False
@@ -83,8 +91,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=url,
         sqlite_synchronous=sync,
         busy_timeout_ms=_int(env, "DUBAN_BUSY_TIMEOUT_MS", 5000),
+        db_pool_size=_positive(env, "DUBAN_DB_POOL_SIZE", 20),
         evidence_max_bytes=_int(env, "DUBAN_EVIDENCE_MAX_BYTES", 20 * 2**20),
         password_max_age_days=_max_age(env),
+        session_idle_minutes=_positive(env, "DUBAN_SESSION_IDLE_MINUTES", 120),
+        session_max_hours=_positive(env, "DUBAN_SESSION_MAX_HOURS", 12),
         secret_key=_secret(env),
         demo=_flag(env, "DUBAN_DEMO"),
         public_page=_flag(env, "DUBAN_PUBLIC_PAGE"),
@@ -153,6 +164,13 @@ def _max_age(env: dict[str, str]) -> int:
     if days < 0:
         raise SettingsError(f"DUBAN_PASSWORD_MAX_AGE_DAYS must be 0 (off) or more, got {days}")
     return days
+
+
+def _positive(env: dict[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value < 1:
+        raise SettingsError(f"{name} must be 1 or more, got {value}")
+    return value
 
 
 def _int(env: dict[str, str], name: str, default: int) -> int:

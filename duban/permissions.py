@@ -52,8 +52,15 @@ ACTIONS: dict[str, tuple[str, frozenset[str]]] = {
         frozenset({"admin", "supervisor"}),
     ),
     "action.respond": ("答复本单位收到的督办事项", frozenset({"reporter", "leader"})),
-    "meeting.manage": ("登记联席会议、议定事项和附件，纪要送会签", frozenset({"admin"})),
+    "meeting.manage": (
+        "登记联席会议、议定事项和附件，纪要送会签，删除误录的会议",
+        frozenset({"admin"}),
+    ),
     "meeting.sign": ("会签本单位参加的联席会议纪要", frozenset({"leader"})),
+    "meeting.sign_paper": (
+        "登记参会单位纸质签回的会签（纸质会签）",
+        frozenset({"admin", "supervisor"}),
+    ),
     "reminders.manage": ("配置各单位的提醒渠道（邮件、Webhook、群机器人）", frozenset({"admin"})),
 }
 

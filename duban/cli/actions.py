@@ -2,8 +2,11 @@
 
 ``propose`` lists the notices the ladder calls for; ``issue``, ``hold`` and ``withdraw`` take a
 proposal's key (``task:unit:colour``, as ``propose`` prints it) or an action's id; ``close`` and
-``reopen`` an action's id; ``docx`` writes an issued action's document. The CLI acts with the
-supervisor's rights (it is the operator's tool on the server).
+``reopen`` an action's id; ``respond`` enters a unit's answer (text and files, e.g. received on
+paper) to an action named by its id or document number; ``docx`` writes an issued action's
+document. The CLI is the operator's tool on the server: it acts with the supervisor's rights and,
+for ``respond``, for the unit the action is addressed to; the audit trail names the operator
+(``DUBAN_ACTOR``, else ``cli:<login>``).
 """
 
 from __future__ import annotations
@@ -31,15 +34,18 @@ from duban.cli.ledger import (
     writing,
 )
 from duban.config import Settings
-from duban.domain.actions import ACTION_STATE_LABELS, COLOUR_LABELS, ActionState, Colour
+from duban.domain.actions import ACTION_STATE_LABELS, COLOUR_LABELS, ActionState, Colour, Verb
 from duban.domain.ladder import Ladder, LadderError
 from duban.exchange.action_docx import action_docx
 from duban.models import Task, Unit
 from duban.permissions import Actor
-from duban.queries.actions import ActionFilter, action_document, list_actions
-from duban.queries.ladder import find_proposal, load_ladder, proposals
+from duban.queries.action_documents import action_document
+from duban.queries.actions import ActionFilter, action_ref, list_actions
+from duban.queries.ladder import load_ladder, proposals
 from duban.services import actions
-from duban.services.actions import ActionDraft, proposal_draft
+from duban.services.actions import ActionDraft, Step
+from duban.services.drafts import Upload
+from duban.services.ladder_actions import decide_proposal
 
 actions_app = typer.Typer(help="Supervision actions (督办事项) and the three-colour ladder.",
                           no_args_is_help=True)  # fmt: skip
@@ -101,11 +107,12 @@ def issue(
     due_on = parse_date(due, "--due")
     with writing() as session:
         if target is not None and target.isdigit():
-            made = actions.issue_held_action(session, int(target), ladder=ladder, due_on=due_on,
-                                             on=day, actor=actor())  # fmt: skip
+            made = actions.take_step(session, int(target), Verb.ISSUE, Step(due_on=due_on),
+                                     ladder=ladder, on=day, actor=actor())  # fmt: skip
         elif target is not None:
-            draft = _proposal_draft(session, target, plan, day, ladder, due_on)
-            made = actions.issue_action(session, draft, ladder=ladder, on=day, actor=actor())
+            made = decide_proposal(session, pick_plan(session, plan, published=True), target,
+                                   "issue", ladder=ladder, as_of=day, due_on=due_on, on=day,
+                                   actor=actor())  # fmt: skip
         else:
             draft = _new_draft(session, plan, unit, task, kind, title, body, due_on)
             made = actions.issue_action(session, draft, ladder=ladder, on=day, actor=actor())
@@ -122,9 +129,7 @@ def hold(target: Target, reason: Reason, plan: PlanOption = None, on: On = None)
 def withdraw(target: Target, reason: Reason, plan: PlanOption = None, on: On = None) -> None:
     """Withdraw a proposal or an action (撤回) with a reason."""
     if target.isdigit():
-        with writing() as session:
-            actions.withdraw_action(session, int(target), reason=reason,
-                                    on=parse_date(on, "--on"), actor=actor())  # fmt: skip
+        _step(int(target), Verb.WITHDRAW, Step(reason), on)
         print(f"督办事项 {target} 已撤回")
         return
     _set_aside(target, reason, plan, on, withdraw=True)
@@ -137,9 +142,7 @@ def close(
     on: On = None,
 ) -> None:
     """Close (办结) an open or answered action."""
-    with writing() as session:
-        actions.close_action(session, action_id, reason=reason, on=parse_date(on, "--on"),
-                             actor=actor())  # fmt: skip
+    _step(action_id, Verb.CLOSE, Step(reason), on)
     print(f"督办事项 {action_id} 已办结")
 
 
@@ -149,10 +152,30 @@ def reopen(
     due: Due = None, on: On = None,
 ) -> None:  # fmt: skip
     """Reopen an answered or closed action: the unit owes an answer again."""
-    with writing() as session:
-        actions.reopen_action(session, action_id, reason=reason, due_on=parse_date(due, "--due"),
-                              on=parse_date(on, "--on"), actor=actor())  # fmt: skip
+    _step(action_id, Verb.REOPEN, Step(reason, parse_date(due, "--due")), on)
     print(f"督办事项 {action_id} 已重新打开")
+
+
+@actions_app.command("respond")
+def respond(
+    target: Annotated[str, typer.Argument(help="Action id, or its number (中卫督办〔2026〕3号).")],
+    text: Annotated[str, typer.Option("--text", help="The unit's answer.")],
+    file: Annotated[list[Path] | None, typer.Option("--file", help="A file to attach; repeat.")]
+    = None,
+    on: On = None,
+) -> None:  # fmt: skip
+    """Enter the answer of the unit an issued action is addressed to (received on paper or by
+    mail), with files: checked as on the unit's page; one refused and nothing is kept."""
+    settings, day = _settings(), parse_date(on, "--on")
+    uploads = [_upload(path, settings.evidence_max_bytes) for path in file or []]
+    with writing() as session:
+        found = action_ref(session, target)
+        if found is None:
+            die(f"没有督办事项“{target}”（duban actions list 可查看）")
+        action_id, unit_id = found
+        actions.respond_action(session, settings, action_id, text=text, uploads=uploads,
+                               unit_id=unit_id, on=day, actor=actor())  # fmt: skip
+    print(f"督办事项 {action_id} 已答复（附件 {len(uploads)} 个）")
 
 
 @actions_app.command("list")
@@ -209,26 +232,21 @@ def docx(
 # --- helpers ------------------------------------------------------------------------------------
 
 
+def _step(action_id: int, verb: Verb, step: Step, on: str | None) -> None:
+    day, ladder = parse_date(on, "--on"), ladder_of(_settings())
+    with writing() as session:
+        actions.take_step(session, action_id, verb, step, ladder=ladder, on=day, actor=actor())
+
+
 def _set_aside(
     target: str, reason: str, plan: int | None, on: str | None, *, withdraw: bool
 ) -> None:
     ladder, day = ladder_of(_settings()), parse_date(on, "--on") or dt.date.today()
     with writing() as session:
-        draft = _proposal_draft(session, target, plan, day, ladder, None)
-        made = actions.hold_action(session, draft, reason=reason, withdraw=withdraw, on=day,
-                                   actor=actor())  # fmt: skip
+        made = decide_proposal(session, pick_plan(session, plan, published=True), target,
+                               "withdraw" if withdraw else "hold", ladder=ladder, as_of=day,
+                               reason=reason, on=day, actor=actor())  # fmt: skip
     print(f"督办建议 {target} 已{'撤回' if withdraw else '暂缓'}（督办事项 {made.id}）")
-
-
-def _proposal_draft(
-    session: Session, key: str, plan: int | None, day: dt.date, ladder: Ladder,
-    due_on: dt.date | None,
-) -> ActionDraft:  # fmt: skip
-    chosen = pick_plan(session, plan, published=True)
-    found = find_proposal(session, chosen, day, ladder, key)
-    if found is None:
-        die(f"督办阶梯在 {day.isoformat()} 没有建议“{key}”（duban actions propose 可查看）")
-    return proposal_draft(found, due_on)
 
 
 def _new_draft(
@@ -246,6 +264,15 @@ def _new_draft(
             die(f"方案中没有第 {task} 项任务")
     return ActionDraft(chosen.id, _unit_id(session, unit), kind, title, task_id, body=body,
                        due_on=due_on)  # fmt: skip
+
+
+def _upload(path: Path, limit: int) -> Upload:
+    """The file at ``path``, read up to one byte past ``limit`` (the size check needs no more)."""
+    try:
+        with path.open("rb") as handle:
+            return Upload(path.name, handle.read(limit + 1), path.stat().st_size)
+    except OSError as exc:
+        die(f"{path}：无法读取（{exc.strerror or exc}）")
 
 
 def _unit_id(session: Session, key: str) -> int:

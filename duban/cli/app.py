@@ -14,6 +14,7 @@ from rich.console import Console
 from duban.cli.actions import register as register_actions
 from duban.cli.data import register as register_data
 from duban.cli.demo import register as register_demo
+from duban.cli.evidence import register as register_evidence
 from duban.cli.exchange import register as register_exchange
 from duban.cli.extensions import register as register_extensions
 from duban.cli.indicators import register as register_indicators
@@ -104,3 +105,4 @@ register_meetings(app)
 register_actions(app)
 register_remind(app)
 register_migrate_db(app)
+register_evidence(app)

@@ -29,7 +29,7 @@ from duban.cli.render import (
 )
 from duban.config import SettingsError, load_settings
 from duban.db import Store
-from duban.migrate import upgrade
+from duban.migrate import MigrationError, upgrade
 from duban.models import Assignment, Plan, Task, Unit, UnitProposal
 from duban.queries.reports import ReportRow, list_reports
 from duban.queries.scorecard import scorecards_json, unit_scorecards
@@ -127,7 +127,10 @@ def pick_plan(session: Session, plan_id: int | None, *, published: bool = False)
 def init() -> None:
     """Create the data directory and the database schema (safe to run again)."""
     store = open_store(migrated=False)
-    upgrade(store.engine)
+    try:
+        upgrade(store.engine)
+    except MigrationError as exc:
+        die(str(exc), 1)
     print(f"数据库已就绪：{store.settings.url.split('@')[-1]}")
     store.dispose()
 

@@ -1,11 +1,14 @@
-"""``duban meetings …``: the joint meeting (联席会议) — list, record, decide, the draft agenda and
-the rule “at least two meetings a year”. Thin: ``services.meetings`` writes, ``queries.meetings``
-reads; a refusal prints its reason and exits 2. Units are named as people write them."""
+"""``duban meetings …``: the joint meeting (联席会议) — list, record, decide, circulate the
+minutes, record a paper sign-off (纸质会签), delete one recorded by mistake, the draft agenda and
+the rule “at least two meetings a year”. Thin: ``services.meetings`` and
+``services.meeting_office`` write, ``queries.meetings`` reads; a refusal prints its reason and
+exits 2. Units are named as people write them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -13,10 +16,13 @@ from rich.console import Console
 from rich.table import Table
 
 from duban.audit import jsonable
-from duban.cli.ledger import actor, parse_date, reading, writing
+from duban.cli.ledger import actor, die, open_store, parse_date, reading, writing
 from duban.domain.meetings import MEETING_STATE_LABELS, proposed_agenda
 from duban.queries.meetings import agenda_draft, meeting_checks, meeting_rows
-from duban.services import meetings
+from duban.services import meeting_office, meetings
+from duban.services.drafts import Upload
+from duban.services.errors import ServiceError
+from duban.services.meeting_office import PaperSignoff
 from duban.services.meetings import DecisionInput, MeetingInput
 
 meetings_app = typer.Typer(help="Joint meetings (联席会议): record, decide, agenda, check.",
@@ -78,6 +84,67 @@ def decide(
     with writing() as session:
         decision = meetings.add_decision(session, meeting_id, entered, actor=actor())
         print(f"议定事项 {decision.meeting.seq}-{decision.seq} 已纳入台账")
+
+
+@meetings_app.command("circulate")
+def circulate(
+    meeting_id: Annotated[int, typer.Argument(help="Meeting id (see duban meetings list).")],
+    on: Annotated[str | None, typer.Option("--date", help="Day sent, YYYY-MM-DD (today).")] = None,
+) -> None:
+    """Send a draft meeting's minutes round the attending units for sign-off; they freeze."""
+    day = parse_date(on, "--date")
+    with writing() as session:
+        number = meetings.circulate_minutes(session, meeting_id, at=day, actor=actor()).number
+    print(f"{number}的纪要已送会签")
+
+
+@meetings_app.command("sign-paper")
+def sign_paper(
+    meeting_id: Annotated[int, typer.Argument(help="Meeting id (see duban meetings list).")],
+    unit: Annotated[str, typer.Option(help="The attending unit (name or key).")],
+    signer: Annotated[str, typer.Option(help="Who signed, as written on the paper (签字人).")],
+    signed_on: Annotated[str, typer.Option("--date", help="Day signed, YYYY-MM-DD.")],
+    opinion: Annotated[str, typer.Option(help="The opinion written, if any.")] = "",
+    scan: Annotated[Path | None, typer.Option(help="Scan of the signed page (PDF, image).")] = None,
+) -> None:
+    """Record a unit's sign-off of circulating minutes that came back on paper (纸质会签)."""
+    day = parse_date(signed_on, "--date")
+    assert day is not None
+    store = open_store()
+    try:
+        upload = _read_scan(scan, store.settings.evidence_max_bytes)
+        entered = PaperSignoff(unit, signer, day, opinion, upload)
+        with store.write() as session:
+            meeting_office.record_paper_signoff(session, store.settings, meeting_id, entered,
+                                                actor=actor())  # fmt: skip
+    except ServiceError as exc:
+        die(exc.message)
+    finally:
+        store.dispose()
+    print(f"已登记纸质会签：{unit}（签字人 {signer.strip()}，{day.isoformat()}）")
+
+
+@meetings_app.command("delete")
+def delete(
+    meeting_id: Annotated[int, typer.Argument(help="Meeting id (see duban meetings list).")],
+    reason: Annotated[str, typer.Option(help="Why it goes (删除原因), kept in the audit log.")],
+) -> None:
+    """Delete a meeting recorded by mistake (refused once decisions or sign-offs hang on it)."""
+    with writing() as session:
+        number = meeting_office.delete_meeting(session, meeting_id, reason=reason, actor=actor())
+    print(f"已删除{number}，删除原因已记入操作日志")
+
+
+def _read_scan(path: Path | None, limit: int) -> Upload | None:
+    """The file's bytes, up to one past the limit (the size check needs no more)."""
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        die(f"{path}: 无法读取扫描件（{exc.strerror or type(exc).__name__}）")
+    return Upload(path.name, data, len(data))
 
 
 @meetings_app.command("agenda")

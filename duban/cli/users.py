@@ -10,6 +10,12 @@ import typer
 from duban.cli.ledger import actor, die, writing
 from duban.services import users
 
+WORKER_HEALTHCHECK_SECONDS = 60
+"""How long ``serve --workers N`` gives a worker to answer uvicorn's health check. uvicorn's
+default, 5 s, kills a worker still importing the application (a spawned worker imports the whole
+command line first: 8.5 s was seen on a loaded machine) and starts another, which fares no better.
+The check also finds a hung worker, so this is as long as one may hang before it is replaced."""
+
 user_app = typer.Typer(help="Users who sign in to the web application.", no_args_is_help=True)
 
 
@@ -71,7 +77,8 @@ def serve(
     import uvicorn
 
     uvicorn.run("duban.web.app:app_from_environment", factory=True, host=host, port=port,
-                workers=workers, proxy_headers=True, log_level="info")  # fmt: skip
+                workers=workers, proxy_headers=True, log_level="info",
+                timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS)  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -9,6 +9,7 @@ from duban.models.plans import Assignment, Plan, Target, Task
 from duban.models.records import Record, RecordBatch
 from duban.models.reminders import ReminderChannel, ReminderSent
 from duban.models.reports import Evidence, PeriodLock, Report, ReportFigure
+from duban.models.sessions import UserSession
 from duban.models.units import Unit, UnitAlias, UnitProposal, unit_members
 from duban.models.users import LoginAttempt, User
 
@@ -41,5 +42,6 @@ __all__ = [
     "UnitAlias",
     "UnitProposal",
     "User",
+    "UserSession",
     "unit_members",
 ]

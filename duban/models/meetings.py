@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from duban.models.base import Base, utcnow
@@ -44,7 +44,10 @@ class Meeting(Base):
 
 
 class MeetingAttendee(Base):
-    """An attending unit; its leader signs the minutes (会签) with an optional opinion."""
+    """An attending unit; its leader signs the minutes (会签) with an optional opinion, or the
+    supervision office records a sign-off that came back on paper (纸质会签): then ``paper`` is
+    set, ``signed_by`` is the signer's name as written on the paper, ``recorded_by`` who entered
+    it and ``file_id`` the scan kept as an attachment, if any."""
 
     __tablename__ = "meeting_attendees"
     __table_args__ = (UniqueConstraint("meeting_id", "unit_id"),)
@@ -55,8 +58,12 @@ class MeetingAttendee(Base):
     signed_on: Mapped[dt.date | None]
     signed_by: Mapped[str | None] = mapped_column(String(100))
     opinion: Mapped[str | None] = mapped_column(Text)
+    paper: Mapped[bool] = mapped_column(default=False, server_default=false())
+    recorded_by: Mapped[str | None] = mapped_column(String(100))
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("meeting_files.id", ondelete="SET NULL"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="attendees")
+    file: Mapped[MeetingFile | None] = relationship()
 
 
 class Decision(Base):

@@ -5,6 +5,9 @@ actions only (never one held or withdrawn before it was issued), a holder of ``a
 all of them, and other readers (viewers) every issued action. "As of" a day D: an action's state
 is the one its last event on or before D left it in (``ActionEvent``, one row per change), so the
 state column the lists show, the overdue flag and the counts read only what had happened by D.
+
+An action's Word document is read by ``queries.action_documents``; the supervisor's page adds
+the ladder's proposals, grouped and paged, from ``queries.action_pages``.
 """
 
 from __future__ import annotations
@@ -17,14 +20,12 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
-from duban.domain.actions import COLOUR_LABELS, ActionKind, ActionState, Colour, overdue_reason
-from duban.exchange.action_docx import ActionDocument
+from duban.domain.actions import ActionState, overdue_reason
 from duban.models import (
     Action,
     ActionEvent,
     ActionFile,
     ActionResponse,
-    Assignment,
     Task,
     Unit,
 )
@@ -283,67 +284,16 @@ def state_counts(rows: list[ActionRow]) -> Counter[str]:
     return counts
 
 
-# --- the document of one action -------------------------------------------------------------
-
-
-DOC_HEADINGS = {
-    ActionKind.REMINDER: "催办通知",
-    ActionKind.NOTICE: "督办通知",
-    ActionKind.INTERVIEW: "约谈通知",
-    ActionKind.RECTIFICATION: "限期整改通知",
-}
-
-
-def action_document(session: Session, actor: Actor, action_id: int) -> ActionDocument | None:
-    """The issued action as its document says it, or ``None`` when it is missing, not issued
-    or not the reader's to see."""
-    query = (
-        select(Action, Unit.name, Task)
-        .join(Unit, Unit.id == Action.unit_id)
-        .outerjoin(Task, Task.id == Action.task_id)
-        .where(Action.id == action_id, Action.number.is_not(None), visible(actor))
-    )
+def action_ref(session: Session, ref: str) -> tuple[int, int] | None:
+    """``(action id, its unit's id)`` of the action named by its id or by its document number
+    (文号, as written on paper: ``中卫督办〔2026〕3号``), or ``None`` when there is none."""
+    ref = ref.strip()
+    is_id = ref.isascii() and ref.isdigit() and len(ref) <= 10 and int(ref) < 2**31
+    by = Action.id == int(ref) if is_id else None
+    query = select(Action.id, Action.unit_id).where(by if by is not None else Action.number == ref)
     found = session.execute(query).first()
-    if found is None:
-        return None
-    action, unit, task = found
-    assert action.number is not None and action.issued_on is not None  # issued: both set
-    heading = (
-        COLOUR_LABELS[Colour(action.colour)] if action.colour
-        else DOC_HEADINGS[ActionKind(action.kind)]
-    )  # fmt: skip
-    return ActionDocument(
-        action.number, heading, action.title, unit, action.body, action.required_response,
-        action.issued_on, action.due_on, f"{task.number}. {task.title}" if task else None,
-        task.deadline if task else None, action.rule,
-    )  # fmt: skip
-
-
-def units_with_actions(session: Session) -> list[tuple[int, str]]:
-    """``(unit id, name)`` of every unit that has an action, for the list's unit filter."""
-    query = (
-        select(Unit.id, Unit.name).where(Unit.id.in_(select(Action.unit_id))).order_by(Unit.name)
-    )
-    return [(uid, name) for uid, name in session.execute(query)]
+    return (found[0], found[1]) if found else None
 
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def form_choices(session: Session, plan_id: int) -> tuple[list[tuple[int, str]], list[Any]]:
-    """``(unit id, name)`` of the plan's units and ``(task id, number, title)`` of its tasks,
-    for the new-action form."""
-    units = (
-        select(Unit.id, Unit.name)
-        .join(Assignment, Assignment.unit_id == Unit.id)
-        .join(Task, Task.id == Assignment.task_id)
-        .where(Task.plan_id == plan_id)
-        .distinct()
-        .order_by(Unit.name)
-    )
-    tasks = select(Task.id, Task.number, Task.title).where(Task.plan_id == plan_id)
-    return (
-        [(uid, name) for uid, name in session.execute(units)],
-        list(session.execute(tasks.order_by(Task.seq))),
-    )

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from duban.domain.choices import SEVERITY, Status
 from duban.models import Plan, Task
+from duban.queries.memo import remembered
 from duban.queries.status import PlanStatus, TaskView, plan_status
 
 ORDER = [Status.OVERDUE, Status.DUE_SOON, Status.UNREPORTED, Status.ON_TRACK, Status.DONE_LATE,
@@ -39,16 +41,20 @@ class Dashboard:
     timeline: list[tuple[str, int, int]]  # (year-quarter label, tasks due, of them done)
     targets_met: int
     targets_open: int
-    plans: list[tuple[int, str]] = field(default_factory=list)
+    plans: tuple[tuple[int, str], ...] = ()
 
 
-def published_plans(session: Session) -> list[tuple[int, str]]:
+def published_plans(session: Session) -> tuple[tuple[int, str], ...]:
     """Published plans, the joint meeting's decisions plan first and the newest plan last: the
     pages that default to the last one open the newest division-of-labour plan."""
+    return remembered(session, ("published_plans",), lambda: _published_plans(session))
+
+
+def _published_plans(session: Session) -> tuple[tuple[int, str], ...]:
     is_plan = case((Plan.kind == "plan", 1), else_=0)
     query = select(Plan.id, Plan.title).where(Plan.state == "published")
     rows = session.execute(query.order_by(is_plan, Plan.id))
-    return [(pid, title) for pid, title in rows]
+    return tuple((pid, title) for pid, title in rows)
 
 
 def dashboard(session: Session, plan: Plan, as_of: dt.date) -> Dashboard:
@@ -78,7 +84,7 @@ def dashboard(session: Session, plan: Plan, as_of: dt.date) -> Dashboard:
     )
 
 
-def _timeline(tasks: list[TaskView]) -> list[tuple[str, int, int]]:
+def _timeline(tasks: Sequence[TaskView]) -> list[tuple[str, int, int]]:
     """Tasks due per half-year, and how many of them are done."""
     due: Counter[str] = Counter()
     done: Counter[str] = Counter()

@@ -48,7 +48,21 @@ class AttendeeView:
     unit: str
     signed_on: dt.date | None
     signed_by: str | None
+    """The leader's account (on line) or the signer's name as written (on paper)."""
     opinion: str | None
+    paper: bool = False
+    """A paper sign-off (纸质会签) the supervision office recorded."""
+    recorded_by: str | None = None
+    file_id: int | None = None
+    """The scan of the signed page, a meeting attachment."""
+
+    @property
+    def sign_note(self) -> str | None:
+        """The opinion as the minutes print it: a paper sign-off says so and names the signer."""
+        if not self.paper:
+            return self.opinion
+        head = f"纸质会签（签字人：{self.signed_by}）"
+        return f"{head}；{self.opinion}" if self.opinion else head
 
 
 @dataclass(frozen=True)
@@ -127,9 +141,10 @@ def _attendees(session: Session, meeting_id: int) -> list[AttendeeView]:
         .order_by(MeetingAttendee.id)
     )
     return [
-        AttendeeView(a.unit_id, name, a.signed_on, a.signed_by, a.opinion)
+        AttendeeView(a.unit_id, name, a.signed_on, a.signed_by, a.opinion, a.paper,
+                     a.recorded_by, a.file_id)
         for a, name in session.execute(query)
-    ]
+    ]  # fmt: skip
 
 
 def _decisions(
@@ -255,7 +270,7 @@ def minutes_of(session: Session, meeting_id: int) -> Minutes | None:
         agenda=list(m.agenda), minutes=m.minutes, state=m.state,
         decisions=[DecisionLine(d.number, d.text, d.leads, d.coops, d.deadline)
                    for d in page.decisions],
-        signatures=[SignLine(a.unit, a.signed_on, a.opinion) for a in page.attendees],
+        signatures=[SignLine(a.unit, a.signed_on, a.sign_note) for a in page.attendees],
     )  # fmt: skip
 
 

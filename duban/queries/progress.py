@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -75,7 +76,7 @@ def progress_sheet(session: Session, unit: Unit, plan: Plan, today: dt.date) -> 
     )  # fmt: skip
 
 
-def _status_label(views: list[AssignmentView] | None) -> str:
+def _status_label(views: Sequence[AssignmentView] | None) -> str:
     """The unit's own status on the task (its one assignment there)."""
     return STATUS_LABELS[Status(views[0].status)] if views else ""
 

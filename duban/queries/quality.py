@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -210,7 +210,7 @@ def _counts(tasks: Iterable[TaskProgress]) -> tuple[tuple[str, int], ...]:
 
 
 def _targets(
-    session: Session, plan: Plan, views: list[TaskView], rows: dict[str, Task],
+    session: Session, plan: Plan, views: Sequence[TaskView], rows: dict[str, Task],
     window: tuple[dt.date, dt.date], school: Unit | None,
 ) -> tuple[TargetProgress, ...]:  # fmt: skip
     ids = {rows[v.number].id: rows[v.number] for v in views}
@@ -278,7 +278,7 @@ def _target(
 
 
 def _issues(
-    views: list[TaskView], rows: dict[str, Task], reports: list[Any],
+    views: Sequence[TaskView], rows: dict[str, Task], reports: list[Any],
     window: tuple[dt.date, dt.date], school: Unit | None,
 ) -> tuple[Issue, ...]:  # fmt: skip
     """Overdue parts and parts done late in the year (a school's own; the city's lead units')

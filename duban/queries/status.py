@@ -4,13 +4,17 @@ Five queries per plan (tasks, assignments with units, reports existing at the da
 approved by the date, targets with accepted figures), then the pure status and pace functions
 per assignment and target. Only facts
 that existed at ``as_of`` are read, so a past date shows what the ledger showed then.
+
+A plan's status for a day is remembered per state of the database (``duban.queries.memo``): the
+pages that show it again and again compute it once per write. The views are frozen because the
+same objects are shared by every request in that state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -28,9 +32,10 @@ from duban.domain.status import (
 )
 from duban.models import Assignment, Extension, Plan, Report, ReportFigure, Target, Task, Unit
 from duban.queries.indicator_actuals import computed_actuals
+from duban.queries.memo import remembered
 
 
-@dataclass
+@dataclass(frozen=True)
 class AssignmentView:
     unit: str
     unit_key: str
@@ -41,7 +46,7 @@ class AssignmentView:
     """The deadline an approved extension put in force for this unit, if one applies."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class TargetView:
     metric: str
     goal: str
@@ -54,7 +59,7 @@ class TargetView:
     """The catalogue indicator computing the actual from school records, when bound."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class TaskView:
     number: str
     title: str
@@ -62,16 +67,16 @@ class TaskView:
     ongoing: bool
     status: str
     reason: str
-    assignments: list[AssignmentView] = field(default_factory=list)
-    targets: list[TargetView] = field(default_factory=list)
+    assignments: tuple[AssignmentView, ...] = ()
+    targets: tuple[TargetView, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class PlanStatus:
     plan_id: int
     title: str
     as_of: dt.date
-    tasks: list[TaskView]
+    tasks: tuple[TaskView, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -120,8 +125,23 @@ def plan_status(
 ) -> PlanStatus:
     """Every task of ``plan`` with its assignments' and targets' status as of ``as_of``.
 
-    ``unit_key`` keeps only the tasks where that unit has an assignment (and only its own rows).
+    ``unit_key`` keeps only the tasks where that unit has an assignment (and only its own rows);
+    a task's own status still comes from all its lead units.
     """
+    full = remembered(
+        session, ("plan_status", plan.id, as_of), lambda: _evaluate(session, plan, as_of)
+    )
+    if not unit_key:
+        return full
+    tasks = tuple(
+        replace(t, assignments=tuple(a for a in t.assignments if a.unit_key == unit_key))
+        for t in full.tasks
+        if any(a.unit_key == unit_key for a in t.assignments)
+    )
+    return replace(full, tasks=tasks)
+
+
+def _evaluate(session: Session, plan: Plan, as_of: dt.date) -> PlanStatus:
     rules = Rules(plan.warn_days, Cadence(plan.cadence), plan.grace_days)
     tasks = list(session.scalars(select(Task).where(Task.plan_id == plan.id).order_by(Task.seq)))
     assignments = _assignments(session, plan.id)
@@ -131,9 +151,6 @@ def plan_status(
     figures.update(computed_actuals(session, plan.id, as_of))
     views = []
     for task in tasks:
-        rows = assignments.get(task.id, [])
-        if unit_key and all(key != unit_key for _, key, _ in rows):
-            continue
         verdicts = [
             (
                 a,
@@ -141,20 +158,17 @@ def plan_status(
                 key,
                 assignment_status(_facts(a, task, plan, reports, extensions), as_of, rules),
             )
-            for a, key, name in rows
+            for a, key, name in assignments.get(task.id, [])
         ]
         leads = [(name, v) for a, name, _, v in verdicts if a.role == Role.LEAD]
         overall = task_status(leads, task.deadline, as_of)
-        view = TaskView(task.number, task.title, task.deadline, task.ongoing, overall.status,
-                        overall.reason)  # fmt: skip
-        view.assignments = [
-            AssignmentView(name, key, a.role, v.status, v.reason, v.extended_to)
-            for a, name, key, v in verdicts
-            if not unit_key or key == unit_key
-        ]
-        view.targets = [_target_view(t, task, plan, figures, as_of) for t in targets[task.id]]
-        views.append(view)
-    return PlanStatus(plan.id, plan.title, as_of, views)
+        views.append(TaskView(
+            task.number, task.title, task.deadline, task.ongoing, overall.status, overall.reason,
+            tuple(AssignmentView(name, key, a.role, v.status, v.reason, v.extended_to)
+                  for a, name, key, v in verdicts),
+            tuple(_target_view(t, task, plan, figures, as_of) for t in targets[task.id]),
+        ))  # fmt: skip
+    return PlanStatus(plan.id, plan.title, as_of, tuple(views))
 
 
 def _assignments(session: Session, plan_id: int) -> dict[int, list[tuple[Assignment, str, str]]]:

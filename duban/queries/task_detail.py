@@ -10,6 +10,7 @@ only if it existed then.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, exists, false, or_, select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
 from duban.permissions import Actor, can
 from duban.queries.claims import ClaimCheck, claim_checks
+from duban.queries.memo import remembered
 from duban.queries.status import TargetView, TaskView, plan_status
 
 VISIBLE_PLANS = ("published", "superseded")
@@ -29,7 +31,7 @@ class TaskRow:
     number: str
     title: str
     group: str
-    leads: list[str]
+    leads: tuple[str, ...]
     deadline: dt.date | None
     deadline_text: str | None
     ongoing: bool
@@ -100,8 +102,12 @@ def visible_plan(session: Session, plan_id: int) -> Plan | None:
     return plan if plan is not None and plan.state in VISIBLE_PLANS else None
 
 
-def plan_units(session: Session, plan_id: int) -> list[tuple[str, str]]:
+def plan_units(session: Session, plan_id: int) -> tuple[tuple[str, str], ...]:
     """``(key, name)`` of the units with a part in the plan, for the unit filter."""
+    return remembered(session, ("plan_units", plan_id), lambda: _plan_units(session, plan_id))
+
+
+def _plan_units(session: Session, plan_id: int) -> tuple[tuple[str, str], ...]:
     query = (
         select(Unit.key, Unit.name)
         .join(Assignment, Assignment.unit_id == Unit.id)
@@ -110,15 +116,26 @@ def plan_units(session: Session, plan_id: int) -> list[tuple[str, str]]:
         .distinct()
         .order_by(Unit.name)
     )
-    return [(key, name) for key, name in session.execute(query)]
+    return tuple((key, name) for key, name in session.execute(query))
 
 
 def task_list(
     session: Session, plan: Plan, as_of: dt.date, *, status: str | None = None,
     unit_key: str | None = None, text: str | None = None,
-) -> list[TaskRow]:  # fmt: skip
+) -> tuple[TaskRow, ...]:  # fmt: skip
     """The plan's tasks in plan order; unit and text are filtered in SQL, status on the result
-    of the same status evaluation the dashboard counts with (so its tiles and this list agree)."""
+    of the same status evaluation the dashboard counts with (so its tiles and this list agree).
+    Remembered per state of the database, like the status itself (``duban.queries.memo``)."""
+    key = ("task_list", plan.id, as_of, status, unit_key, text)
+    return remembered(
+        session, key, lambda: _task_list(session, plan, as_of, status, unit_key, text)
+    )
+
+
+def _task_list(
+    session: Session, plan: Plan, as_of: dt.date, status: str | None, unit_key: str | None,
+    text: str | None,
+) -> tuple[TaskRow, ...]:  # fmt: skip
     query = select(Task.number, Task.group_title, Task.section, Task.deadline_text)
     query = query.where(Task.plan_id == plan.id)
     if unit_key:
@@ -138,13 +155,13 @@ def task_list(
         if task.number not in chosen or (status and task.status != status):
             continue
         group, deadline_text = chosen[task.number]
-        leads = [a.unit for a in task.assignments if a.role == "lead"]
+        leads = tuple(a.unit for a in task.assignments if a.role == "lead")
         rows.append(TaskRow(task.number, task.title, group, leads, task.deadline, deadline_text,
                             task.ongoing, task.status, task.reason))  # fmt: skip
-    return rows
+    return tuple(rows)
 
 
-def by_group(rows: list[TaskRow]) -> list[tuple[str, list[TaskRow]]]:
+def by_group(rows: Sequence[TaskRow]) -> list[tuple[str, list[TaskRow]]]:
     """Rows under their group headings, groups in plan order."""
     groups: dict[str, list[TaskRow]] = {}
     for row in rows:

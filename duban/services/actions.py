@@ -5,6 +5,10 @@ caller's transaction with its audit event and a dated ``ActionEvent`` (what "as 
 issued action gets the next document number of its year (``中卫督办〔2026〕3号``; writers are
 serialised by ``Store.write``, so the count cannot race). Bad input raises ``Invalid`` with a
 Chinese message; an action the actor may not touch is ``NotFound``, like a missing one.
+
+What a new action says is checked in ``services.action_drafts``; the ladder's proposals become
+actions through ``services.ladder_actions``. ``take_step`` is the one entry the pages, the API
+and the CLI share for the supervisor's steps on a recorded action (``STEPS``).
 """
 
 from __future__ import annotations
@@ -22,10 +26,7 @@ from duban import audit
 from duban.config import Settings
 from duban.domain.actions import (
     ACTION_STATE_LABELS,
-    COLOUR_LABELS,
-    KIND_LABELS,
     VERB_WORDS,
-    ActionKind,
     ActionState,
     Colour,
     Verb,
@@ -33,48 +34,53 @@ from duban.domain.actions import (
     next_state,
 )
 from duban.domain.ladder import Ladder
-from duban.domain.reasons import day
-from duban.models import (
-    Action,
-    ActionEvent,
-    ActionFile,
-    ActionResponse,
-    Assignment,
-    Plan,
-    Task,
-    Unit,
-)
+from duban.models import Action, ActionEvent, ActionFile, ActionResponse
 from duban.models.base import utcnow
-from duban.queries.ladder import Proposal
+from duban.services.action_drafts import ActionDraft, check_text, new_action
 from duban.services.drafts import Upload, check_uploads
 from duban.services.errors import Conflict, Invalid, NotFound
 from duban.services.evidence import keep_file
 
-MAX_TEXT = 20000
-DEFAULT_RESPONSE = "书面答复推进情况、存在问题、原因分析和整改措施及完成时限，并附佐证材料。"
+__all__ = [
+    "STEPS", "ActionDraft", "Step", "close_action", "hold_action", "issue_action",
+    "issue_held_action", "reopen_action", "respond_action", "take_step", "withdraw_action",
+]  # fmt: skip
+
+STEPS = (Verb.ISSUE, Verb.WITHDRAW, Verb.CLOSE, Verb.REOPEN)
+"""The supervisor's steps on an action already recorded, in the order the pages offer them."""
 
 
 @dataclass(frozen=True)
-class ActionDraft:
-    """What the supervisor writes: the target, the kind (and colour of a notice), the text and
-    the answer required; ``due_on`` left out takes the ladder's answer days for the colour."""
+class Step:
+    """One of ``STEPS`` as a page, the API or the CLI asks for it: the reason (withdraw and reopen
+    need one, close has a default), a new due date (issue, reopen; ignored by the others) and the
+    version the actor saw (``None``: not checked; a stale one is a ``Conflict``)."""
 
-    plan_id: int
-    unit_id: int
-    kind: str
-    title: str = ""
-    task_id: int | None = None
-    colour: str | None = None
-    body: str = ""
-    required_response: str = ""
+    reason: str = ""
     due_on: dt.date | None = None
-    rule: str | None = None
+    expected_version: int | None = None
 
 
-def proposal_draft(p: Proposal, due_on: dt.date | None = None) -> ActionDraft:
-    """The notice a ladder proposal calls for, as a draft (title and body written for it)."""
-    return ActionDraft(p.plan_id, p.unit_id, "notice", "", p.task_id, p.colour.value,
-                       due_on=due_on, rule=p.rule)  # fmt: skip
+def take_step(
+    session: Session, action_id: int, verb: Verb, step: Step, *, ladder: Ladder,
+    on: dt.date | None = None, actor: str,
+) -> Action:  # fmt: skip
+    """Apply ``verb`` (one of ``STEPS``) to the action: issue it if held, withdraw, close or
+    reopen it."""
+    version = step.expected_version
+    if verb is Verb.ISSUE:
+        return issue_held_action(session, action_id, ladder=ladder, due_on=step.due_on,
+                                 expected_version=version, on=on, actor=actor)  # fmt: skip
+    if verb is Verb.REOPEN:
+        return reopen_action(session, action_id, reason=step.reason, due_on=step.due_on,
+                             expected_version=version, on=on, actor=actor)  # fmt: skip
+    if verb is Verb.CLOSE:
+        return close_action(session, action_id, reason=step.reason, expected_version=version,
+                            on=on, actor=actor)  # fmt: skip
+    if verb is Verb.WITHDRAW:
+        return withdraw_action(session, action_id, reason=step.reason, expected_version=version,
+                               on=on, actor=actor)  # fmt: skip
+    raise Invalid(f"“{VERB_WORDS[verb]}”不是督导室对已登记督办事项的办理步骤")
 
 
 def issue_action(
@@ -82,7 +88,7 @@ def issue_action(
     actor: str,
 ) -> Action:  # fmt: skip
     """Issue a new action: numbered, open, awaiting the unit's answer by its due date."""
-    action = _new(session, draft, on or dt.date.today(), actor)
+    action = new_action(session, draft, actor)
     _issue(session, action, draft.due_on, ladder, on or dt.date.today(), actor)
     return action
 
@@ -94,7 +100,7 @@ def hold_action(
     """Record a proposed action without issuing it: held (暂缓) for later, or, with ``withdraw``,
     set aside for good (撤回). Either needs a reason; it has no number."""
     day_ = on or dt.date.today()
-    action = _new(session, draft, day_, actor)
+    action = new_action(session, draft, actor)
     action.due_on = draft.due_on
     verb = Verb.WITHDRAW if withdraw else Verb.HOLD
     target = ActionState.WITHDRAWN if withdraw else ActionState.HELD
@@ -154,8 +160,7 @@ def respond_action(
         raise NotFound(f"没有编号为 {action_id} 的督办事项")
     if not text.strip():
         raise Invalid("请填写答复内容")
-    if len(text) > MAX_TEXT or "\x00" in text:
-        raise Invalid(f"答复内容不超过 {MAX_TEXT} 字，且不能包含空字符")
+    check_text("答复内容", text)
     _allowed(action, Verb.RESPOND)
     check_uploads(settings, uploads)
     day_ = on or dt.date.today()
@@ -172,28 +177,6 @@ def respond_action(
 
 
 # --- the steps ---------------------------------------------------------------------------------
-
-
-def _new(session: Session, draft: ActionDraft, on: dt.date, actor: str) -> Action:
-    kind, colour = _kind(draft.kind, draft.colour)
-    plan, task, unit = _target(session, draft)
-    title = draft.title.strip() or _title(kind, colour, task)
-    for words, value in (
-        ("标题", title),
-        ("正文", draft.body),
-        ("答复要求", draft.required_response),
-    ):
-        if "\x00" in value or len(value) > MAX_TEXT:
-            raise Invalid(f"{words}不超过 {MAX_TEXT} 字，且不能包含空字符")
-    action = Action(
-        kind=kind, colour=colour, plan_id=plan.id, task_id=task.id if task else None,
-        unit_id=unit.id, title=title[:300], body=draft.body.strip() or _body(task, draft.rule),
-        required_response=draft.required_response.strip() or DEFAULT_RESPONSE,
-        state=ActionState.HELD, rule=draft.rule, created_by=actor,
-    )  # fmt: skip
-    session.add(action)
-    session.flush()
-    return action
 
 
 def _issue(
@@ -259,39 +242,6 @@ def _action(session: Session, action_id: int, expected_version: int | None) -> A
     return action
 
 
-def _kind(kind: str, colour: str | None) -> tuple[str, str | None]:
-    try:
-        ActionKind(kind)
-    except ValueError:
-        raise Invalid(
-            f"督办事项类别“{kind}”无效，应为 reminder、notice、interview 或 rectification"
-        ) from None
-    if colour in (None, ""):
-        return kind, None
-    if colour not in {c.value for c in Colour}:
-        raise Invalid(f"督办单颜色“{colour}”无效，应为 blue、yellow 或 red")
-    if kind != ActionKind.NOTICE:
-        raise Invalid("只有督办通知（notice）才分蓝、黄、红三色")
-    return kind, colour
-
-
-def _target(session: Session, draft: ActionDraft) -> tuple[Plan, Task | None, Unit]:
-    plan, unit = session.get(Plan, draft.plan_id), session.get(Unit, draft.unit_id)
-    if plan is None:
-        raise Invalid(f"没有编号为 {draft.plan_id} 的方案")
-    if unit is None:
-        raise Invalid(f"没有编号为 {draft.unit_id} 的单位")
-    if draft.task_id is None:
-        return plan, None, unit
-    task = session.get(Task, draft.task_id)
-    if task is None or task.plan_id != plan.id:
-        raise Invalid(f"方案“{plan.title}”中没有编号为 {draft.task_id} 的任务")
-    part = select(Assignment.id).where(Assignment.task_id == task.id, Assignment.unit_id == unit.id)
-    if session.scalars(part).first() is None:
-        raise Invalid(f"{unit.name}在任务{task.number}中没有分工")
-    return plan, task, unit
-
-
 def _check_due(issued_on: dt.date, due_on: dt.date) -> None:
     if due_on < issued_on:
         raise Invalid(f"答复期限 {due_on.isoformat()} 早于发文日期 {issued_on.isoformat()}")
@@ -301,8 +251,7 @@ def _reason(reason: str, verb: Verb) -> str:
     text = reason.strip()
     if not text:
         raise Invalid(f"{VERB_WORDS[verb]}督办事项须写明理由")
-    if len(text) > MAX_TEXT or "\x00" in text:
-        raise Invalid(f"理由不超过 {MAX_TEXT} 字，且不能包含空字符")
+    check_text("理由", text)
     return text
 
 
@@ -312,19 +261,6 @@ def _next_number(session: Session, prefix: str, year: int) -> str:
     taken = session.scalars(select(Action.number).where(Action.number.like(f"{head}%")))
     serials = [int(m.group(1)) for n in taken if n and (m := re.search(r"(\d+)号$", n))]
     return document_number(prefix, year, max(serials, default=0) + 1)
-
-
-def _title(kind: str, colour: str | None, task: Task | None) -> str:
-    what = COLOUR_LABELS[Colour(colour)] if colour else KIND_LABELS[ActionKind(kind)]
-    return f"关于任务{task.number}“{task.title}”的{what}" if task else what
-
-
-def _body(task: Task | None, rule: str | None) -> str:
-    if task is None:
-        return rule or ""
-    deadline = f"（完成时限{day(task.deadline)}）" if task.deadline and not rule else ""
-    found = f"经督导，{rule}。" if rule else ""
-    return f"你单位承担的第{task.number}项任务“{task.title}”{deadline}，{found}请抓紧推进。"
 
 
 def _snapshot(action: Action) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The admin pages' writes that ``users`` and ``units`` lack: enable a user again, disable one
-without leaving the deployment without an admin, add a unit alias, load a registry file upload.
+without leaving the deployment without an admin, end a user's sessions, add a unit alias, load a
+registry file upload.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from duban import audit
 from duban.models import Unit, UnitAlias, User
-from duban.services import units, users
+from duban.services import sessions, units, users
 from duban.services.errors import Conflict, Invalid, NotFound
 
 MAX_REGISTRY_BYTES = 2 * 2**20
@@ -68,6 +69,11 @@ def disable_user(session: Session, username: str, *, actor: str) -> User:
         if (session.scalar(admins) or 0) <= 1:
             raise Conflict("不能停用最后一名启用的管理员")
     return users.disable_user(session, username, actor=actor)
+
+
+def end_sessions(session: Session, username: str, *, actor: str) -> int:
+    """End every session ``username`` has open (a lost laptop, a shared computer); how many."""
+    return sessions.end_sessions_of(session, _user(session, username), actor=actor)
 
 
 def add_alias(session: Session, unit_key: str, alias: str, *, actor: str) -> Unit:

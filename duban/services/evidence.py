@@ -4,6 +4,8 @@ A file is checked before it is kept: its size against ``Settings.evidence_max_by
 by content (PDF, Word, Excel, images, plain text) — a name that claims another type is refused.
 It is written to a temporary file and renamed into place, so a crash leaves either no file or the
 whole file; the row that points at it is written in the caller's transaction, after the file.
+What a crash leaves behind (a temporary file, a file no row names) is cleared by
+``services.evidence_sweep``.
 """
 
 from __future__ import annotations
@@ -111,8 +113,15 @@ def attach_evidence(
 
 
 def _store_file(path: Path, data: bytes) -> None:
-    if path.exists():
-        return  # the same content is already kept
+    if path.exists():  # the same content is already kept: mark it used now, so that the
+        try:  # sweep of orphan files (services.evidence_sweep) leaves it alone
+            os.utime(path)
+        except FileNotFoundError:
+            pass  # moved away meanwhile: write it again
+        except OSError:
+            return  # kept, but not ours to touch (another owner): leave its time
+        else:
+            return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:

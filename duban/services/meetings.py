@@ -74,7 +74,7 @@ def edit_meeting(
 ) -> Meeting:
     """Replace a draft meeting's record (date, convener, place, attendees, agenda, minutes)."""
     meeting = _draft(session, meeting_id)
-    before = _snapshot(meeting)
+    before = snapshot(meeting)
     _apply(session, meeting, entered)
     session.flush()
     _audit(session, meeting, "meeting.edit", actor, before)
@@ -86,11 +86,13 @@ def add_decision(
 ) -> Decision:
     """A decision of a draft meeting, tracked from now on as a task of the decisions plan."""
     meeting = _draft(session, meeting_id)
-    text = _text(entered.text, "议定事项内容", required=True)
+    text = clean_text(entered.text, "议定事项内容", required=True)
     if entered.deadline is not None and entered.deadline < meeting.held_on:
         raise Invalid(f"完成时限 {entered.deadline.isoformat()} 早于会议日期")
-    leads = _units(session, entered.leads, "责任单位", required=True)
-    coops = {u: n for u, n in _units(session, entered.coops, "配合单位").items() if u not in leads}
+    leads = named_units(session, entered.leads, "责任单位", required=True)
+    coops = {
+        u: n for u, n in named_units(session, entered.coops, "配合单位").items() if u not in leads
+    }
     plan = _decisions_plan(session, meeting.held_on, actor)
     seq = len(meeting.decisions) + 1
     task = Task(
@@ -123,7 +125,7 @@ def attach_file(
     session: Session, settings: Settings, meeting_id: int, data: bytes, name: str, *, actor: str
 ) -> MeetingFile:
     """Keep a file (会议材料) with the meeting, content-addressed like evidence."""
-    meeting = _meeting(session, meeting_id)
+    meeting = get_meeting(session, meeting_id)
     kept = keep_file(settings, data, name, what="会议附件")
     row = MeetingFile(meeting_id=meeting.id, sha256=kept.sha256, name=kept.name, size=kept.size,
                       content_type=kept.content_type)  # fmt: skip
@@ -145,7 +147,7 @@ def circulate_minutes(
         raise Invalid(f"{meeting.number}还没有会议纪要，不能送会签")
     if not meeting.attendees:
         raise Invalid(f"{meeting.number}没有参会单位，不能送会签")
-    before = _snapshot(meeting)
+    before = snapshot(meeting)
     meeting.state, meeting.circulated_on = MeetingState.CIRCULATING, at or dt.date.today()
     _audit(session, meeting, "meeting.circulate", actor, before)
     return meeting
@@ -157,7 +159,7 @@ def sign_minutes(
 ) -> MeetingAttendee:  # fmt: skip
     """The attending unit ``unit_id`` signs the circulating minutes (会签), with an optional
     opinion; the meeting is ``signed`` when the last attending unit has signed."""
-    meeting = _meeting(session, meeting_id, lock=True)
+    meeting = get_meeting(session, meeting_id, lock=True)
     attendee = next((a for a in meeting.attendees if a.unit_id == unit_id), None)
     if attendee is None:
         raise NotFound(f"本单位不是{meeting.number}的参会单位")
@@ -169,7 +171,7 @@ def sign_minutes(
     if meeting.circulated_on and day < meeting.circulated_on:
         raise Invalid(f"会签日期 {day.isoformat()} 早于纪要送签日期")
     attendee.signed_on, attendee.signed_by = day, actor
-    attendee.opinion = _text(opinion, "会签意见") or None
+    attendee.opinion = clean_text(opinion, "会签意见") or None
     if all(a.signed_on is not None for a in meeting.attendees):
         meeting.state = MeetingState.SIGNED
     session.flush()
@@ -181,10 +183,10 @@ def sign_minutes(
     return attendee
 
 
-# --- helpers ----------------------------------------------------------------------------------
+# --- helpers (shared with services.meeting_office) -------------------------------------------
 
 
-def _meeting(session: Session, meeting_id: int, *, lock: bool = False) -> Meeting:
+def get_meeting(session: Session, meeting_id: int, *, lock: bool = False) -> Meeting:
     meeting = session.get(Meeting, meeting_id, with_for_update=lock)
     if meeting is None:
         raise NotFound(f"没有编号为 {meeting_id} 的联席会议")
@@ -192,7 +194,7 @@ def _meeting(session: Session, meeting_id: int, *, lock: bool = False) -> Meetin
 
 
 def _draft(session: Session, meeting_id: int) -> Meeting:
-    meeting = _meeting(session, meeting_id, lock=True)
+    meeting = get_meeting(session, meeting_id, lock=True)
     if meeting.state != MeetingState.DRAFT:
         raise Conflict(f"{meeting.number}的纪要已送会签，不能再修改")
     return meeting
@@ -209,16 +211,16 @@ def _apply(session: Session, meeting: Meeting, entered: MeetingInput) -> None:
     number = entered.number.strip() or f"第{meeting.seq}次联席会议"
     if len(number) > 64:
         raise Invalid("会议名称不超过 64 字")
-    units = _units(session, entered.attendees, "参会单位", required=True)
+    units = named_units(session, entered.attendees, "参会单位", required=True)
     meeting.number, meeting.held_on, meeting.convener = number, entered.held_on, convener
     meeting.place = entered.place.strip()
-    meeting.agenda = [line for a in entered.agenda if (line := _text(a, "议程").strip())]
-    meeting.minutes = _text(entered.minutes, "会议纪要")
+    meeting.agenda = [line for a in entered.agenda if (line := clean_text(a, "议程").strip())]
+    meeting.minutes = clean_text(entered.minutes, "会议纪要")
     keep = {a.unit_id: a for a in meeting.attendees}
     meeting.attendees = [keep.get(uid) or MeetingAttendee(unit_id=uid) for uid in units]
 
 
-def _units(
+def named_units(
     session: Session, names: Sequence[str], what: str, *, required: bool = False
 ) -> dict[int, str]:
     """Unit id → the name written, for names (or keys) as written; collectives expanded."""
@@ -242,7 +244,7 @@ def _resolve(registry: Registry, name: str) -> list[str]:
     return [m.key for m in registry.resolve(entry.key)] if entry else []
 
 
-def _text(value: str, what: str, *, required: bool = False) -> str:
+def clean_text(value: str, what: str, *, required: bool = False) -> str:
     text = value.strip()
     if required and not text:
         raise Invalid(f"请填写{what}")
@@ -282,7 +284,7 @@ def _next_task_seq(session: Session, plan_id: int) -> int:
     return (session.scalar(select(func.max(Task.seq)).where(Task.plan_id == plan_id)) or 0) + 1
 
 
-def _snapshot(meeting: Meeting) -> dict[str, Any]:
+def snapshot(meeting: Meeting) -> dict[str, Any]:
     return {
         "number": meeting.number,
         "held_on": meeting.held_on,
@@ -300,5 +302,5 @@ def _audit(
 ) -> None:
     audit.record(
         session, actor=actor, action=action, object_type="meeting", object_id=meeting.id,
-        label=meeting.number, before=before, after=_snapshot(meeting),
+        label=meeting.number, before=before, after=snapshot(meeting),
     )  # fmt: skip

@@ -42,9 +42,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.store = store or Store(settings)
     app.state.templates = _templates()
     app.add_middleware(SecurityHeaders)
+    # the cookie holds the server-side session's token and the CSRF token; the server decides
+    # when a session ends (duban.services.sessions)
     app.add_middleware(
         SessionMiddleware, secret_key=secret, session_cookie="duban_session",
-        max_age=8 * 3600, same_site="lax", https_only=settings.secure_cookies,
+        max_age=settings.session_max_hours * 3600, same_site="lax",
+        https_only=settings.secure_cookies,
     )  # fmt: skip
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     for router in ROUTERS:
@@ -56,6 +59,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates", context_processors=[context])
     templates.env.autoescape = True
+    templates.env.auto_reload = False  # templates ship with the package: no stat per render
     return templates
 
 

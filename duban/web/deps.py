@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Hashable, Iterator
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from duban.db import Store
 from duban.domain.choices import UnitKind
-from duban.models import Unit, User
+from duban.models import Unit
+from duban.models.base import utcnow
 from duban.permissions import ACTIONS, ROLE_LABELS, Actor, can
+from duban.queries.memo import remembered
+from duban.queries.sessions import Limits, find_session
+from duban.services import sessions
 from duban.web.i18n import pick_language, translations
 from duban.web.security import csrf_ok, csrf_token
 from duban.web.task_charts import number
@@ -35,17 +41,39 @@ def read_session(request: Request) -> Iterator[Session]:
 
 
 def current_actor(request: Request) -> Actor | None:
-    """The signed-in actor from the session cookie, checked against the database each request
-    (a disabled user is signed out at once)."""
-    user_id = request.session.get("user_id")
-    if not isinstance(user_id, int):
+    """The signed-in actor: the cookie's session token looked up in the database each request
+    (one indexed read), so a session ended by sign-out, a password change, a disabled account or
+    an admin signs nobody in, nor does one idle or older than the settings allow."""
+    token = request.session.get(SESSION_TOKEN)
+    if not isinstance(token, str):
         return None
+    settings = request.app.state.settings
+    limits = Limits.of(settings.session_idle_minutes, settings.session_max_hours)
     with store(request).read() as session:
-        user = session.get(User, user_id)
-        if user is None or not user.active:
-            request.session.clear()
-            return None
-        return Actor(user.id, user.username, user.role, user.unit_id)
+        found = find_session(session, token)
+    now = utcnow()
+    if found is None or found.expired(now, limits):
+        if found is not None:
+            _bookkeeping(request, lambda s: sessions.end_session(s, token, reason="expired"))
+        request.session.clear()
+        return None
+    if found.stale(now, limits):
+        _bookkeeping(request, lambda s: sessions.touch_session(s, found.session_id, now))
+    return found.actor
+
+
+SESSION_TOKEN = "token"
+"""Session-cookie key: the server-side session's token (the cookie holds no user id)."""
+
+
+def _bookkeeping(request: Request, write: Callable[[Session], object]) -> None:
+    """A small write on a request's way (a session's last use, its expiry). When the write lock
+    is busy past the timeout it is skipped, not the request: the next request writes it."""
+    try:
+        with store(request).write() as session:
+            write(session)
+    except OperationalError:
+        pass
 
 
 class SignInRequired(Exception):
@@ -62,11 +90,12 @@ def signed_in(request: Request) -> Actor:
     return actor
 
 
-def require(action: str) -> Callable[..., Actor]:
+def require(action: str) -> Callable[..., Awaitable[Actor]]:
     """A dependency that lets only actors holding ``action`` through (403 otherwise)."""
     assert action in ACTIONS, action
 
-    def check(actor: Annotated[Actor, Depends(signed_in)]) -> Actor:
+    async def check(actor: Annotated[Actor, Depends(signed_in)]) -> Actor:
+        # async: no I/O here, so FastAPI calls it on the event loop, not through a thread
         if not can(actor, action):
             raise HTTPException(403, "您没有权限执行此操作")
         return actor
@@ -143,6 +172,22 @@ def _unit_name(request: Request, actor: Actor | None) -> str:
 def templates(request: Request) -> Jinja2Templates:
     result: Jinja2Templates = request.app.state.templates
     return result
+
+
+def fragment(
+    request: Request, session: Session, key: tuple[Hashable, ...], name: str, **values: Any
+) -> Markup:
+    """The template ``name`` rendered once per state of the database for ``key`` and the
+    reader's language (``duban.queries.memo``), for a page part that is the same for every
+    reader: such a template sees only ``_``, the date helpers and ``values``."""
+    lang = language(request)
+
+    def make() -> Markup:
+        template = templates(request).get_template(name)
+        shared = {"_": translations(lang).gettext, "cn_date": cn_date, "number": number}
+        return Markup(template.render({**shared, **values}))
+
+    return remembered(session, (name, lang, *key), make)
 
 
 def render(request: Request, name: str, status_code: int = 200, **values: Any) -> Response:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -23,15 +23,29 @@ HEADERS = {
 }
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Every response carries the headers above; pages are never cached by shared caches."""
+class SecurityHeaders:
+    """Every response carries the headers above; pages are never cached by shared caches.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault("Cache-Control", "no-store")
-        return response
+    A plain ASGI middleware (it only adds headers to ``http.response.start``): Starlette's
+    ``BaseHTTPMiddleware`` would run each request in an extra task with its own streams."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in HEADERS.items():
+                    headers.setdefault(name, value)
+                headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def csrf_token(request: Request) -> str:

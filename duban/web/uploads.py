@@ -2,15 +2,19 @@
 
 Shared by the pages that take an xlsx upload (离线填报, 学校数据). The limit is the exchange
 reader's ``ReadLimits.max_bytes``; a refusal is a ``Problem`` the page lists like any other.
+``files_of`` reads the files of an answer or report form for the services' checks.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from duban.exchange.errors import Problem
 from duban.exchange.xlsxread import ReadLimits
+from duban.services.drafts import Upload
 
 CHUNK = 1024 * 1024
 
@@ -53,3 +57,16 @@ async def read_bounded(upload: UploadFile, limit: int) -> bytes | None:
 def too_big(size: int, limits: ReadLimits) -> list[Problem]:
     return [Problem(f"文件过大（{size / 2**20:.1f} MB，上限 {limits.max_bytes / 2**20:g} MB），"
                     "未保存任何内容")]  # fmt: skip
+
+
+def files_of(items: Iterable[object], limit: int) -> list[Upload]:
+    """The files chosen in a form, as the services check them (``services.drafts.Upload``): each
+    read up to one byte past ``limit`` (the size check needs no more); a part without a file name
+    (a file input left empty) is skipped."""
+    out = []
+    for item in items:
+        if isinstance(item, UploadFile) and item.filename:
+            data = item.file.read(limit + 1)
+            size = item.size if item.size is not None else len(data)
+            out.append(Upload(item.filename.replace("\x00", ""), data, size))
+    return out

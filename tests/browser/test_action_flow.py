@@ -1,5 +1,7 @@
-"""Issue 7's actions in a real browser: the supervisor issues a red notice from the ladder's
-proposals, the unit answers with a file in its workspace, the supervisor closes it."""
+"""Issue 7's actions in a real browser: the supervisor works through the ladder's long list of
+proposals (50 to a page, grouped by unit or task, filtered by unit) and issues a red notice,
+coming back to the same filtered list; the unit answers with a file in its workspace; the
+supervisor closes it."""
 
 from __future__ import annotations
 
@@ -20,11 +22,24 @@ def test_supervisor_issues_unit_answers_supervisor_closes(
     supervisor = sign_in(browser, url, "dudao")
     supervisor.get_by_role("link", name="督办事项").first.click()
     assert supervisor.get_by_role("heading", name=re.compile("^督办阶梯建议")).is_visible()
+    assert supervisor.locator("article.ac-proposal").count() == 50  # a page of a long list
+    assert supervisor.get_by_role("link", name="下一页").is_visible()
     shot(supervisor, "actions-proposals")
+    supervisor.get_by_role("link", name="按任务").click()
+    supervisor.wait_for_url(re.compile(r"group=task"))
+    supervisor.locator("select#unit").select_option(label="中卫市教育局")
+    supervisor.get_by_role("button", name="筛选").click()
+    supervisor.wait_for_url(re.compile(r"unit=\d+.*group=task|group=task.*unit=\d+"))
+    assert supervisor.get_by_role("heading", name=re.compile(r"^\d+\. ")).first.is_visible()
+    shot(supervisor, "actions-proposals-by-task")
     issue = supervisor.get_by_role("button", name=re.compile(r"^发出 中卫市教育局 \d+$")).first
     issue.click()
-    supervisor.wait_for_url(re.compile(r"/actions/\d+\?done=issue"))
-    action_id = int(re.search(r"/actions/(\d+)", supervisor.url).group(1))  # type: ignore[union-attr]
+    supervisor.wait_for_url(re.compile(r"/actions\?.*done=issue"))
+    assert "group=task" in supervisor.url and "unit=" in supervisor.url  # the same list
+    action_id = int(re.search(r"made=(\d+)", supervisor.url).group(1))  # type: ignore[union-attr]
+    assert supervisor.get_by_text("已办理：发出").is_visible()
+    supervisor.get_by_role("link", name="查看该督办事项").click()
+    supervisor.wait_for_url(re.compile(rf"/actions/{action_id}$"))
     assert supervisor.get_by_text(re.compile(r"中卫督办〔\d{4}〕1号")).first.is_visible()
     supervisor.context.close()
 

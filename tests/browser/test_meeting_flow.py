@@ -1,10 +1,12 @@
-"""Issue 7's joint meeting in a real browser: the admin records a meeting with a decision, the
-decision is a task of the decisions plan on /tasks, the minutes go round and the attending
-unit's leader signs them from 我的任务."""
+"""Issue 7's joint meeting in a real browser: the admin records a meeting with a decision (a
+refused form comes back filled in), the decision is a task of the decisions plan on /tasks, the
+minutes go round, the attending unit's leader signs them from 我的任务 and the 督导室 records
+the other unit's sign-off that came back on paper, with its scan."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -17,7 +19,7 @@ from tests.factories import ADMIN
 
 
 def test_admin_records_a_meeting_with_a_decision_and_a_leader_signs(
-    browser: Any, deployment: Deployment
+    browser: Any, deployment: Deployment, tmp_path: Path
 ) -> None:
     url = deployment.url
     with deployment.store.write() as session:
@@ -28,8 +30,12 @@ def test_admin_records_a_meeting_with_a_decision_and_a_leader_signs(
     assert "研究逾期未完成的重点任务" in admin.get_by_label("会议议程").input_value()
     admin.get_by_label("召开日期").fill("2021-09-10")
     admin.get_by_label("召集人").fill("副市长王某")
-    admin.get_by_label("参会单位").fill("市教育局、市人社局")
+    admin.get_by_label("参会单位").fill("市教育局、火星局")
     admin.get_by_label("会议纪要").fill("会议听取了逾期任务的情况汇报，议定如下。")
+    admin.get_by_role("button", name="登记会议").click()
+    assert admin.get_by_role("alert").get_by_text("参会单位“火星局”不在单位名录中").is_visible()
+    assert admin.get_by_label("召集人").input_value() == "副市长王某"  # the form, kept
+    admin.get_by_label("参会单位").fill("市教育局、市人社局")
     admin.get_by_role("button", name="登记会议").click()
     assert admin.get_by_role("heading", name=re.compile("第1次联席会议")).is_visible()
     admin.get_by_label("议定事项内容").fill("年底前建成市级公共实训基地。")
@@ -55,7 +61,22 @@ def test_admin_records_a_meeting_with_a_decision_and_a_leader_signs(
     head.get_by_role("button", name="会签", exact=True).click()
     assert head.get_by_text("已会签。").is_visible()
     head.context.close()
+
+    office = sign_in(browser, url, "dudao")
+    office.goto(f"{url}/meetings/1")
+    office.get_by_label("会签单位").select_option(label="中卫市人力资源和社会保障局")
+    office.get_by_label("签字人").fill("张局长")
+    scan = tmp_path / "签字页.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed page")
+    office.get_by_label("签字页扫描件（可不传）").set_input_files(scan)
+    office.get_by_role("button", name="登记纸质会签").click()
+    assert office.get_by_text("已登记纸质会签。").is_visible()
+    assert office.get_by_text("签字人：张局长").is_visible()
+    assert office.get_by_role("link", name="扫描件").is_visible()
+    assert office.get_by_role("heading", name=re.compile("已会签")).is_visible()
+    shot(office, "meeting-paper-signoff")
+    office.context.close()
     with deployment.store.read() as session:
         signed = session.scalars(select(MeetingAttendee.opinion).where(
-            MeetingAttendee.signed_on.is_not(None))).all()  # fmt: skip
-    assert signed == ["同意。"]
+            MeetingAttendee.signed_on.is_not(None)).order_by(MeetingAttendee.id)).all()  # fmt: skip
+    assert signed == ["同意。", None]

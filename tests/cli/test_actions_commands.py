@@ -71,3 +71,61 @@ def test_refusals_are_one_line_and_exit_2(duban: Run) -> None:
         done = duban(*args)
         assert done.returncode == 2 and words in done.stderr, (args, done.stderr)
         assert "Traceback" not in done.stderr
+
+
+PDF = b"%PDF-1.4\n% rectification plan\n"
+
+
+def _issue_first_red(duban: Run) -> str:
+    key = next(p["key"] for p in _proposals(duban) if p["colour"] == "red")
+    done = duban("actions", "issue", str(key), "--on", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return "中卫督办〔2021〕1号"
+
+
+def _state(duban: Run, as_of: str) -> tuple[str, bool]:
+    row = json.loads(duban("actions", "list", "--as-of", as_of, "--json").stdout)["actions"][0]
+    return row["state"], row["overdue"]
+
+
+def test_respond_enters_a_units_answer_with_files_by_number_or_id(
+    duban: Run, tmp_path: Path
+) -> None:
+    number = _issue_first_red(duban)
+    plan, note = tmp_path / "整改方案.pdf", tmp_path / "说明.txt"
+    plan.write_bytes(PDF)
+    note.write_text("已完成整改。", encoding="utf-8")
+    done = duban("actions", "respond", number, "--text", "已制定整改方案。", "--file", plan,
+                 "--file", note, "--on", "2021-08-10")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "已答复（附件 2 个）" in done.stdout
+    assert _state(duban, "2021-08-10") == ("answered", False)
+    assert _state(duban, "2021-08-09") == ("open", False)  # dated as entered (补录)
+    closed = duban("actions", "close", "1", "--reason", "已核实", "--on", "2021-08-11")
+    assert closed.returncode == 0, closed.stderr
+    again = duban("actions", "reopen", "1", "--reason", "复查未达标", "--on", "2021-08-12")
+    assert again.returncode == 0, again.stderr
+    by_id = duban("actions", "respond", "1", "--text", "已按要求补充。", "--on", "2021-08-13")
+    assert by_id.returncode == 0 and "附件 0 个" in by_id.stdout, by_id.stderr
+
+
+def test_respond_refusals_are_one_line_and_write_nothing(duban: Run, tmp_path: Path) -> None:
+    number = _issue_first_red(duban)
+    fake, good = tmp_path / "假.pdf", tmp_path / "真.pdf"
+    fake.write_bytes(b"not a pdf")
+    good.write_bytes(PDF)
+    for args, words in (
+        ((number, "--text", "见附件", "--file", good, "--file", fake), "类型不受支持"),
+        ((number, "--text", "见附件", "--file", tmp_path / "没有.pdf"), "无法读取"),
+        ((number, "--text", "见附件", "--file", tmp_path), "无法读取"),
+        ((number, "--text", "  "), "请填写答复内容"),
+        (("中卫督办〔2021〕9号", "--text", "x"), "没有督办事项“中卫督办〔2021〕9号”"),
+        (("77", "--text", "x"), "没有督办事项“77”"),
+        ((number, "--text", "x", "--on", "2021-08-01"), "早于该督办事项上一次办理的日期"),
+    ):  # fmt: skip
+        done = duban("actions", "respond", *args)
+        assert done.returncode == 2 and words in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert _state(duban, AS_OF) == ("open", False)
+    kept = tmp_path / "home" / "evidence"  # the fixture's home: nothing kept, not even 真.pdf
+    assert not kept.exists() or not any(p.is_file() for p in kept.rglob("*"))

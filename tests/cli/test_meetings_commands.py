@@ -42,3 +42,36 @@ def test_an_unknown_unit_is_refused_with_exit_2(published_home: Path, tmp_path: 
     )
     assert done.returncode == 2
     assert done.stderr.strip() == "duban: 参会单位“火星局”不在单位名录中"
+
+
+def test_minutes_circulate_are_signed_on_paper_and_a_mistaken_meeting_is_deleted(
+    published_home: Path, tmp_path: Path
+) -> None:
+    run = cli(copy_home(published_home, tmp_path))
+    for _ in range(2):
+        run("meetings", "add", "--date", "2021-03-05", "--convener", "王某",
+            "--attendee", "市教育局", "--minutes", "纪要")  # fmt: skip
+    paper = ("meetings", "sign-paper", "1", "--unit", "市教育局", "--signer", "李局长",
+             "--date", "2021-03-06")  # fmt: skip
+    early = run(*paper)
+    assert early.returncode == 2 and early.stderr.strip() == (
+        "duban: 第1次联席会议的纪要不在会签中，不能登记会签"
+    )
+    sent = run("meetings", "circulate", "1", "--date", "2021-03-06")
+    assert sent.returncode == 0 and "第1次联席会议的纪要已送会签" in sent.stdout
+    scan = tmp_path / "签字页.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed page")
+    signed = run(*paper, "--scan", scan)
+    assert signed.returncode == 0, signed.stderr
+    assert "已登记纸质会签：市教育局（签字人 李局长，2021-03-06）" in signed.stdout
+    assert "已会签" in run("meetings", "list").stdout
+    kept = run("meetings", "delete", "1", "--reason", "误录")
+    assert kept.returncode == 2 and "已有单位会签（中卫市教育局）" in kept.stderr
+    deleted = run("meetings", "delete", "2", "--reason", "重复登记")
+    assert deleted.returncode == 0, deleted.stderr
+    assert "已删除第2次联席会议" in deleted.stdout
+    again = run("meetings", "delete", "2", "--reason", "重复登记")
+    assert again.returncode == 2 and "没有编号为 2 的联席会议" in again.stderr
+    missing = run(*paper[:2], "1", "--unit", "市人社局", "--signer", "王", "--date", "2021-03-07",
+                  "--scan", tmp_path / "none.pdf")  # fmt: skip
+    assert missing.returncode == 2 and "无法读取扫描件" in missing.stderr

@@ -20,7 +20,7 @@ from duban.queries.ladder import load_ladder, proposals
 from duban.queries.scorecard import unit_scorecards
 from duban.queries.supervision import supervision_report
 from duban.services import actions
-from duban.services.actions import proposal_draft
+from duban.services.ladder_actions import proposal_draft
 from tests.factories import SUPERVISOR, assignment_id, published_sample, report
 from tests.queries.test_supervision import blocks
 

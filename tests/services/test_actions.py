@@ -1,24 +1,34 @@
 """Supervision actions through the services, on both databases: numbered on issue, answered by
-the target unit only, closed and reopened with reasons, every step audited and dated."""
+the target unit only, closed and reopened with reasons, every step audited and dated; the steps
+by their verb (what pages, API and CLI share) and the ladder's proposals decided once."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from duban import audit
 from duban.db import Store
+from duban.domain.actions import Verb
 from duban.domain.ladder import Ladder
-from duban.models import Action, AuditEvent, Task, Unit
+from duban.models import Action, AuditEvent, Plan, Task, Unit
 from duban.permissions import Actor
-from duban.queries.actions import ActionFilter, action_for, counts_by_unit, list_actions
+from duban.queries.actions import (
+    ActionFilter,
+    action_for,
+    action_ref,
+    counts_by_unit,
+    list_actions,
+)
+from duban.queries.ladder import proposals
 from duban.services import actions
-from duban.services.actions import ActionDraft
+from duban.services.actions import ActionDraft, Step
 from duban.services.drafts import Upload
 from duban.services.errors import Conflict, Invalid, NotFound
 from duban.services.evidence import evidence_path
+from duban.services.ladder_actions import decide_proposal
 from tests.factories import SUPERVISOR, published_sample
 
 LADDER = Ladder(number_prefix="中卫督办")
@@ -197,3 +207,77 @@ def test_lists_and_counts_read_the_state_as_of_a_day(store: Store, plan: int) ->
         assert action_for(session, jyj, made) is not None
         other = made + 1
         assert action_for(session, jyj, other) is None  # another unit's: not found
+
+
+def test_take_step_applies_each_supervisor_step_by_its_verb(store: Store, plan: int) -> None:
+    plan_id, task_id, unit_id = _ids(store)
+    draft = ActionDraft(plan_id, unit_id, "notice", task_id=task_id, colour="red")
+    with store.write() as session:
+        held = actions.hold_action(session, draft, reason="待核实", on=ISSUED, actor=SUPERVISOR)
+        held_id, version = held.id, held.version
+    with pytest.raises(Conflict, match="已被他人办理"), store.write() as session:
+        actions.take_step(session, held_id, Verb.ISSUE, Step(expected_version=version + 1),
+                          ladder=LADDER, actor=SUPERVISOR)  # fmt: skip
+    steps = [(Verb.ISSUE, Step(due_on=DUE, expected_version=version), "open"),
+             (Verb.CLOSE, Step(), "closed"),
+             (Verb.REOPEN, Step("复查未达标", D(2026, 3, 30)), "open"),
+             (Verb.WITHDRAW, Step("任务调整"), "withdrawn")]  # fmt: skip
+    for n, (verb, step, state) in enumerate(steps):
+        with store.write() as session:
+            day = ISSUED + dt.timedelta(days=n)
+            done = actions.take_step(session, held_id, verb, step, ladder=LADDER, on=day,
+                                     actor=SUPERVISOR)  # fmt: skip
+            assert done.state == state, verb
+    with store.read() as session:
+        action = session.get(Action, held_id)
+        assert action is not None and action.number == "中卫督办〔2026〕1号"
+        assert [(e.verb, e.reason) for e in action.events] == [
+            ("hold", "待核实"), ("issue", None), ("close", "办结"), ("reopen", "复查未达标"),
+            ("withdraw", "任务调整")]  # fmt: skip
+        assert action.due_on == D(2026, 3, 30)
+    for verb in (Verb.HOLD, Verb.RESPOND):
+        with (
+            pytest.raises(Invalid, match="不是督导室对已登记督办事项的办理步骤"),
+            store.write() as s,
+        ):
+            actions.take_step(s, held_id, verb, Step("x"), ladder=LADDER, actor=SUPERVISOR)
+
+
+def test_a_proposal_is_decided_once_and_a_stale_one_writes_nothing(store: Store, plan: int) -> None:
+    day = D(2021, 8, 5)
+    with store.write() as session:
+        chosen = session.get(Plan, plan)
+        key = proposals(session, chosen, day, LADDER)[0].key  # type: ignore[arg-type]
+        with pytest.raises(Invalid, match="暂缓督办事项须写明理由"):
+            decide_proposal(session, chosen, key, "hold", ladder=LADDER, as_of=day,
+                            actor=SUPERVISOR)  # fmt: skip
+        with pytest.raises(Invalid, match="没有“keep”这种处理方式"):
+            decide_proposal(session, chosen, key, "keep", ladder=LADDER, as_of=day,
+                            actor=SUPERVISOR)  # fmt: skip
+        made = decide_proposal(session, chosen, key, "issue", ladder=LADDER, as_of=day, on=day,
+                               actor=SUPERVISOR)  # fmt: skip
+        assert (made.kind, made.colour, made.number) == ("notice", "red", "中卫督办〔2021〕1号")
+    before = _count(store)
+    stale = f"督办阶梯在 2021-08-05 没有建议“{key}”"
+    with pytest.raises(Invalid, match=stale), store.write() as session:
+        decide_proposal(session, session.get(Plan, plan), key, "withdraw", reason="重复",
+                        ladder=LADDER, as_of=day, actor=SUPERVISOR)  # fmt: skip
+    with pytest.raises(Invalid, match="没有建议"), store.write() as session:
+        decide_proposal(session, None, key, "issue", ladder=LADDER, as_of=day, actor=SUPERVISOR)
+    assert _count(store) == before
+
+
+def test_an_action_is_found_by_its_id_or_its_document_number(store: Store, plan: int) -> None:
+    made = _issue(store)
+    _, _, unit_id = _ids(store)
+    with store.read() as session:
+        assert action_ref(session, "中卫督办〔2026〕1号") == (made, unit_id)
+        assert action_ref(session, f" {made} ") == (made, unit_id)
+        for missing in ("中卫督办〔2026〕2号", "999", "99999999999", "１", ""):
+            assert action_ref(session, missing) is None, missing
+
+
+def _count(store: Store) -> tuple[int, int]:
+    with store.read() as session:
+        return (session.scalar(select(func.count(Action.id))) or 0,
+                session.scalar(select(func.count(AuditEvent.id))) or 0)  # fmt: skip

@@ -131,6 +131,7 @@ ADMIN_ROUTES: list[tuple[str, str, dict[str, object]]] = [
     ("POST", "/admin/users/jyj/password", {"data": {"password": NEW_PASSWORD}}),
     ("POST", "/admin/users/jyj/disable", {}),
     ("POST", "/admin/users/jyj/enable", {}),
+    ("POST", "/admin/users/jyj/sessions/end", {}),
     ("GET", "/admin/units", {}),
     ("GET", "/admin/units/registry.yaml", {}),
     ("POST", "/admin/units/alias", {"data": {"unit": "zw-edu", "alias": "偷加的别名"}}),

@@ -254,7 +254,7 @@ def test_openapi_describes_every_endpoint(app: FastAPI) -> None:
         f"{API}/actions", f"{API}/actions/proposals", f"{API}/actions/{{action_id}}",
         f"{API}/actions/{{action_id}}/close", f"{API}/actions/{{action_id}}/issue",
         f"{API}/actions/{{action_id}}/reopen", f"{API}/actions/{{action_id}}/responses",
-        f"{API}/actions/{{action_id}}/withdraw",
+        f"{API}/actions/{{action_id}}/responses/multipart", f"{API}/actions/{{action_id}}/withdraw",
         f"{API}/indicators", f"{API}/indicators/{{key}}/rows", f"{API}/reminder-channels",
     }  # fmt: skip
     post = spec["paths"][f"{API}/reports"]["post"]

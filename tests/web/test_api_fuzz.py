@@ -67,6 +67,7 @@ OPERATIONS = [  # the writes first, so that the reads find what they made
     "GET /api/v1/extensions/{extension_id}",
     "POST /api/v1/actions", "POST /api/v1/actions/proposals",
     "POST /api/v1/actions/{action_id}/issue", "POST /api/v1/actions/{action_id}/responses",
+    "POST /api/v1/actions/{action_id}/responses/multipart",
     "POST /api/v1/actions/{action_id}/close", "POST /api/v1/actions/{action_id}/reopen",
     "POST /api/v1/actions/{action_id}/withdraw", "GET /api/v1/actions",
     "GET /api/v1/actions/proposals", "GET /api/v1/actions/{action_id}",

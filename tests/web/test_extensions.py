@@ -59,6 +59,7 @@ def test_a_unit_asks_the_supervisor_reviews_the_admin_approves_through_the_pages
     same = clerk.post(f"/my/extensions/{mine}", data={"proposed": month_end(today).isoformat(),
                                                       "reason": "推迟"})  # fmt: skip
     assert same.status_code == 400 and "请填写更晚的日期" in same.text
+    assert ">推迟</textarea>" in same.text and "延期申请未提交" in same.text  # the form, kept
     sent = clerk.post(f"/my/extensions/{mine}", data={"proposed": proposed, "reason": "资金晚到"},
                       follow_redirects=False)  # fmt: skip
     assert sent.status_code == 303 and "extension=requested" in sent.headers["location"]
@@ -119,3 +120,52 @@ def test_the_api_walks_the_same_steps_and_scopes_reading(store: Store, client_fo
 
 def cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def test_the_request_form_has_a_page_and_comes_back_filled_in_when_refused(
+    store: Store, client_for: Client
+) -> None:
+    plan = revise_task_5_due_this_month(store, dt.date.today())
+    mine = assignment_id(store, plan, "5", "zw-edu")
+    clerk = client_for("jyj")
+    page = clerk.get(f"/my/extensions/{mine}")
+    assert page.status_code == 200 and "现行完成时限" in page.text
+    assert f'action="/my/extensions/{mine}"' in page.text
+    assert client_for("rsj").get(f"/my/extensions/{mine}").status_code == 404
+    for proposed, words in (("2021-02-30", "申请延期至的日期“2021-02-30”无效"),
+                            ("", "请填写申请延期至的日期")):  # fmt: skip
+        bad = clerk.post(
+            f"/my/extensions/{mine}", data={"proposed": proposed, "reason": "资金晚到"}
+        )
+        assert bad.status_code == 400 and words in bad.text
+        assert ">资金晚到</textarea>" in bad.text
+    other = client_for("rsj").post(f"/my/extensions/{mine}", data={"proposed": "x", "reason": "秘"})
+    assert other.status_code == 404 and "秘" not in other.text
+    with store.read() as session:
+        assert session.scalars(select(Extension.id)).all() == []
+
+
+def test_a_refused_review_or_decision_comes_back_filled_in(
+    store: Store, client_for: Client
+) -> None:
+    ext = asked(store)
+    supervisor, admin = client_for("dudao"), client_for("admin")
+    unchosen = supervisor.post(f"/extensions/{ext}/review", data={"opinion": "理由充分"})
+    assert unchosen.status_code == 400 and "请选择审核意见：同意或不同意" in unchosen.text
+    assert ">理由充分</textarea>" in unchosen.text and f'href="#x{ext}"' in unchosen.text
+    no_words = supervisor.post(f"/extensions/{ext}/review", data={"agrees": "no", "opinion": ""})
+    assert no_words.status_code == 400
+    assert 'name="agrees" value="no" checked' in no_words.text
+    supervisor.post(f"/extensions/{ext}/review", data={"agrees": "yes", "opinion": "理由充分"})
+    bad_day = admin.post(
+        f"/extensions/{ext}/decide",
+        data={"decision": "approve", "deadline": "2021-13-01", "reason": "可"},
+    )
+    assert bad_day.status_code == 400 and "批准延期至的日期“2021-13-01”无效" in bad_day.text
+    assert 'value="2021-13-01"' in bad_day.text and ">可</textarea>" in bad_day.text
+    no_reason = admin.post(f"/extensions/{ext}/decide", data={"decision": "refuse"})
+    assert no_reason.status_code == 400
+    assert 'name="decision" value="refuse" checked' in no_reason.text
+    with store.read() as session:
+        made = session.get(Extension, ext)
+        assert made is not None and made.state == "reviewed"

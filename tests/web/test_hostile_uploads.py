@@ -1,10 +1,11 @@
 """Every upload surface against the hostile set, over HTTP: refused with a Chinese reason and a
 4xx, nothing written, each check within 100 ms and 50 MB (perf_counter, tracemalloc in-process).
 
-The surfaces: 方案导入 (plan reader), 佐证材料 on a report, a 督办 response's files and a meeting's
-attachments (evidence storage), 离线填报 and 学校数据 (workbook reader). The evidence limit is a
-setting (``DUBAN_EVIDENCE_MAX_BYTES``); this app sets it to 2 MB so "just over the limit" is cheap
-to send; the plan (20 MB) and workbook (100 MB) limits are the shipped ones, sent for real.
+The surfaces: 方案导入 (plan reader), 佐证材料 on a report, a 督办 response's files (the page and
+the API's multipart answer) and a meeting's attachments (evidence storage), 离线填报 and 学校数据
+(workbook reader). The evidence limit is a setting (``DUBAN_EVIDENCE_MAX_BYTES``); this app sets
+it to 2 MB so "just over the limit" is cheap to send; the plan (20 MB) and workbook (100 MB)
+limits are the shipped ones, sent for real.
 """
 
 from __future__ import annotations
@@ -103,6 +104,9 @@ SURFACES = {
         ".zip",
     ),
     "action": Surface("action", "jyj", "files", "docx", EVIDENCE_LIMIT, {"text": "已整改"}, ".zip"),
+    "api-action": Surface(
+        "api-action", "jyj", "files", "docx", EVIDENCE_LIMIT, {"text": "已整改"}, ".zip"
+    ),
     "meeting": Surface("meeting", "admin", "file", "xlsx", EVIDENCE_LIMIT, {}, ".zip"),
     "progress": Surface("progress", "jyj", "file", "xlsx", WORKBOOK),
     "records": Surface(
@@ -123,6 +127,8 @@ def url_of(surface: Surface, store: Store, client_for: Client) -> str:
         return f"/my/report/{assignment_id(store, plan or 1, '2', 'zw-edu')}"
     if surface.key == "action":
         return f"/my/actions/{issue_for_edu(client_for('dudao'))}/respond"
+    if surface.key == "api-action":
+        return f"/api/v1/actions/{issue_for_edu(client_for('dudao'))}/responses/multipart"
     if surface.key == "meeting":
         return f"{recorded(client_for('admin'))}/files"
     return {"progress": "/my/progress", "records": "/my/data"}[surface.key]
@@ -198,7 +204,8 @@ def checker(surface: Surface, settings: Settings) -> Callable[[bytes, str], obje
     if surface.key == "records":
         kind = record_kinds()["teacher"]
         return lambda data, name: (upload_name(name), read_records(data, kind))
-    what = {"report": "佐证材料", "action": "附件", "meeting": "会议附件"}[surface.key]
+    names = {"report": "佐证材料", "action": "附件", "api-action": "附件", "meeting": "会议附件"}
+    what = names[surface.key]
     return lambda data, name: keep_file(settings, data, name, what=what)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 
 import docx
@@ -141,3 +142,80 @@ def test_the_api_records_decides_and_signs(app: FastAPI, store: Store, client_fo
     assert listed["items"][0]["signed"] == 1 and listed["check"]["pace"] == "on_track"
     bad = admin.post("/api/v1/meetings", json=body | {"attendees": ["火星局"]})
     assert bad.status_code == 400 and bad.json()["error"] == "参会单位“火星局”不在单位名录中"
+
+
+def test_a_refused_form_comes_back_filled_in_with_the_reason(client_for: Client) -> None:
+    admin = client_for("admin")
+    bad_day = admin.post("/meetings", data=MEETING | {"held_on": "2021-13-40"})
+    assert bad_day.status_code == 400
+    assert "会议日期“2021-13-40”无效" in bad_day.text
+    assert "市政府第三会议室" in bad_day.text and "会议听取了各单位汇报。" in bad_day.text
+    no_convener = admin.post("/meetings", data={k: v for k, v in MEETING.items()
+                                                if k != "convener"})  # fmt: skip
+    assert no_convener.status_code == 400 and "请填写会议召集人" in no_convener.text
+    assert "建议议题" in no_convener.text  # the whole page, not the error page
+    url = recorded(admin)
+    late = admin.post(f"{url}/decisions", data=DECISION | {"deadline": "2021-02-30"})
+    assert late.status_code == 400 and "完成时限“2021-02-30”无效" in late.text
+    assert "年底前建成市级公共实训基地。" in late.text and 'value="市财政局"' in late.text
+    nobody = admin.post(f"{url}/decisions", data=DECISION | {"leads": ""})
+    assert nobody.status_code == 400 and "请填写责任单位" in nobody.text
+    edit = admin.post(url, data=MEETING | {"attendees": "火星局"})
+    assert edit.status_code == 400 and "参会单位“火星局”不在单位名录中" in edit.text
+    assert ">火星局</textarea>" in edit.text
+    assert "议定事项" in admin.get(url).text and "1-1" not in admin.get(url).text  # none saved
+
+
+def test_the_supervision_office_records_a_paper_sign_off(
+    app: FastAPI, store: Store, client_for: Client
+) -> None:
+    admin, office = client_for("admin"), client_for("dudao")
+    url = recorded(admin)
+    assert admin.post(f"{url}/circulate").status_code == 200
+    page = office.get(url).text
+    assert "登记纸质会签" in page
+    found = re.search(r'<option value="(\d+)"[^>]*>中卫市人力资源和社会保障局<', page)
+    assert found, page
+    hrss = found.group(1)
+    form = {"unit": hrss, "signer": "张局长", "signed_on": dt.date.today().isoformat(),
+            "opinion": "同意。"}  # fmt: skip
+    wrong_day = office.post(f"{url}/paper-sign", data=form | {"signed_on": "昨天"})
+    assert wrong_day.status_code == 400 and "会签日期“昨天”无效" in wrong_day.text
+    assert 'value="张局长"' in wrong_day.text and f'value="{hrss}" selected' in wrong_day.text
+    pdf = b"%PDF-1.4 signed page"
+    done = office.post(f"{url}/paper-sign", data=form, files={"scan": ("签字页.pdf", pdf)},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303, done.text
+    page = office.get(url).text
+    assert "纸质会签" in page and "签字人：张局长" in page and "已登记纸质会签" not in page
+    scan = page.split('签字人：张局长 · <a href="')[1].split('"')[0]
+    assert client_for("leader").get(scan).content == pdf
+    assert client_for("leader").post(f"{url}/paper-sign", data=form).status_code == 403
+    assert leader(app, store).post(f"{url}/paper-sign", data=form).status_code == 403
+    again = office.post(f"{url}/paper-sign", data=form)
+    assert again.status_code == 409 and "已于" in again.text
+
+
+def test_a_meeting_recorded_by_mistake_is_deleted_unless_its_decisions_are_tasks(
+    client_for: Client,
+) -> None:
+    admin = client_for("admin")
+    mistaken = recorded(admin)
+    assert "删除会议记录" in admin.get(mistaken).text
+    assert "删除会议记录" not in client_for("dudao").get(mistaken).text
+    assert (
+        client_for("dudao").post(f"{mistaken}/delete", data={"reason": "误录"}).status_code == 403
+    )
+    no_reason = admin.post(f"{mistaken}/delete", data={"reason": " "})
+    assert no_reason.status_code == 400 and "请填写删除原因" in no_reason.text
+    gone = admin.post(f"{mistaken}/delete", data={"reason": "重复登记"}, follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"] == "/meetings?deleted=1"
+    assert "会议记录已删除" in admin.get("/meetings?deleted=1").text
+    assert admin.get(mistaken).status_code == 404
+    tracked = recorded(admin)
+    admin.post(f"{tracked}/decisions", data=DECISION)
+    assert "删除会议记录" not in admin.get(tracked).text
+    refused = admin.post(f"{tracked}/delete", data={"reason": "误录"})
+    assert refused.status_code == 409
+    assert "议定事项已作为任务纳入督办台账（1-1）" in refused.text
+    assert admin.get(tracked).status_code == 200

@@ -15,6 +15,7 @@ read its record.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import itertools
 import json
@@ -86,6 +87,7 @@ API_VERSION, API_RETURN = {"version": 1}, {"version": 1, "reason": "补充材料
 MEETING = {"held_on": "2021-09-10", "convener": "矩阵", "attendees": "市人社局", "minutes": "纪要"}
 DECISION, SIGN = {"text": "矩阵事项", "leads": "市人社局"}, {"opinion": "同意"}
 MINUTES_SCAN = {"file": ("签到表.pdf", b"%PDF-1.4 matrix")}
+PAPER = {"unit": "市人社局", "signer": "矩阵", "signed_on": dt.date.today().isoformat()}
 API_MEETING = {
     "held_on": "2021-09-10",
     "convener": "矩阵",
@@ -132,6 +134,7 @@ ISSUE, RESPOND = "action.issue", "action.respond"
 NEW_ACTION = {"plan": 1, "unit": 1, "kind": "reminder", "title": "矩阵催办"}
 NO_PROPOSAL = {"key": "0:0:red", "plan": 1, "decision": "issue"}
 WHY, ANSWER = {"reason": "矩阵"}, {"text": "矩阵答复"}
+ANSWER_FILE = {"files": ("整改.pdf", b"%PDF-1.4 matrix")}
 
 ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/login"): Rule(PUBLIC),
@@ -182,6 +185,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/admin/users/{username}/password"): Rule("users.manage", ok=303, form=PASSWORD_FORM),
     ("POST", "/admin/users/{username}/disable"): Rule("users.manage", ok=303),
     ("POST", "/admin/users/{username}/enable"): Rule("users.manage", ok=303),
+    ("POST", "/admin/users/{username}/sessions/end"): Rule("users.manage", ok=303),
     ("GET", "/admin/units"): Rule(UNITS),
     ("GET", "/admin/units/registry.yaml"): Rule(UNITS),
     ("POST", "/admin/units/alias"): Rule(UNITS, ok=303, form=alias),
@@ -214,6 +218,11 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/meetings/{meeting_id}/files"): Rule("meeting.manage", ok=303, files=MINUTES_SCAN),
     ("POST", "/meetings/{meeting_id}/circulate"): Rule("meeting.manage", ok=oks(303, 409)),
     ("POST", "/meetings/{meeting_id}/sign"): Rule("meeting.sign", ok=oks(303, 409), form=SIGN),
+    # 409: the unit has signed already; meeting 1 has decisions by now, so it stays
+    ("POST", "/meetings/{meeting_id}/paper-sign"): Rule(
+        "meeting.sign_paper", ok=oks(303, 409), form=PAPER
+    ),
+    ("POST", "/meetings/{meeting_id}/delete"): Rule("meeting.manage", ok=409, form=WHY),
     ("GET", "/meetings/{meeting_id}/minutes.docx"): Rule("plan.view", ok=oks(200, 404)),
     ("GET", "/meetings/files/{file_id}"): Rule("plan.view", ok=oks(200, 404)),
     ("GET", "/api/v1/meetings"): Rule("plan.view"),
@@ -258,8 +267,12 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/actions/{action_id}/responses"): Rule(
         RESPOND, obj="action", ok=201, json=ANSWER
     ),
+    ("POST", "/api/v1/actions/{action_id}/responses/multipart"): Rule(
+        RESPOND, obj="action", ok=201, form=ANSWER, files=ANSWER_FILE
+    ),
     # deadline extensions: the sample's deadlines have passed, so a request is refused (400) by
     # the rules once the unit check has let it through; no request exists (id 1: 404)
+    ("GET", "/my/extensions/{assignment_id}"): Rule("extension.request", obj="assignment"),
     ("POST", "/my/extensions/{assignment_id}"): Rule(
         "extension.request", obj="assignment", ok=400, form=EXTENSION
     ),

@@ -137,6 +137,6 @@ class StepIn(In):
 
 
 class ResponseIn(In):
-    """The unit's answer (files: through the page /my/actions/{id})."""
+    """The unit's answer as JSON: text only (with files: ``POST …/responses/multipart``)."""
 
     text: Text = Field(min_length=1, max_length=20000)

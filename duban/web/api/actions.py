@@ -2,26 +2,28 @@
 
 Reads are scoped to the reader in SQL (``queries.actions.visible``): a unit sees its own issued
 actions only, the supervisor all. Writes need ``action.issue`` (supervisor, admin), except the
-unit's answer (``action.respond``, own unit only: another unit's action is 404).
+unit's answer (``action.respond``, own unit only: another unit's action is 404), which comes as
+JSON (text) or as ``multipart/form-data`` (text and files, checked as on the page).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
-from duban.domain.ladder import Ladder, LadderError
-from duban.models import Plan
+from duban.domain.actions import Verb
 from duban.permissions import Actor
 from duban.queries.actions import ActionDetail, ActionFilter, action_for, list_actions
-from duban.queries.dashboard import published_plans
-from duban.queries.ladder import find_proposal, load_ladder, proposals
+from duban.queries.ladder import proposals
 from duban.services import actions
-from duban.services.actions import ActionDraft, proposal_draft
-from duban.services.errors import Invalid
+from duban.services.actions import STEPS, ActionDraft, Step
+from duban.services.drafts import Upload
+from duban.services.ladder_actions import decide_proposal
+from duban.web.action_deps import STEP_SUMMARIES, ladder_for, published_plan
 from duban.web.api.action_schemas import (
     ActionDetailOut,
     ActionIn,
@@ -35,7 +37,8 @@ from duban.web.api.action_schemas import (
 )
 from duban.web.api.common import READ_ERRORS, WRITE_ERRORS, ApiRoute, AsOf, Csrf, Reader, SignedIn
 from duban.web.deps import require, store
-from duban.web.schemas import MAX_ID
+from duban.web.schemas import MAX_ID, NO_NUL
+from duban.web.uploads import files_of
 
 router = APIRouter(route_class=ApiRoute)
 
@@ -43,13 +46,7 @@ Supervisor = Annotated[Actor, Depends(require("action.issue"))]
 Responder = Annotated[Actor, Depends(require("action.respond"))]
 ActionId = Annotated[int, Path(ge=1, le=MAX_ID, description="督办事项 id")]
 NO_ACTION = "没有这项督办事项，或您无权查看"
-
-
-def _ladder(request: Request) -> Ladder:
-    try:
-        return load_ladder(request.app.state.settings)
-    except (LadderError, OSError) as exc:
-        raise HTTPException(500, f"督办阶梯配置有误：{exc}") from None
+MAX_FILES = 20
 
 
 @router.get("/actions", response_model=ActionList, responses=READ_ERRORS, summary="督办事项列表")
@@ -74,8 +71,8 @@ def list_proposals(
 ) -> ProposalList:  # fmt: skip
     """The notices the three-colour ladder calls for and no one has issued, held or withdrawn."""
     day = as_of or dt.date.today()
-    chosen = _plan(session, plan)
-    found = proposals(session, chosen, day, _ladder(request)) if chosen else []
+    chosen = published_plan(session, plan)
+    found = proposals(session, chosen, day, ladder_for(request)) if chosen else []
     return ProposalList(as_of=day, items=[ProposalOut.of(p) for p in found])
 
 
@@ -92,7 +89,7 @@ def create(request: Request, actor: Supervisor, _csrf: Csrf, body: ActionIn) -> 
     draft = ActionDraft(body.plan, body.unit, body.kind, body.title, body.task, body.colour,
                         body.body, body.required_response, body.due_on)  # fmt: skip
     with store(request).write() as session:
-        made = actions.issue_action(session, draft, ladder=_ladder(request), actor=actor.label)
+        made = actions.issue_action(session, draft, ladder=ladder_for(request), actor=actor.label)
         return ActionDetailOut.of_detail(_readable(session, actor, made.id))
 
 
@@ -100,63 +97,35 @@ def create(request: Request, actor: Supervisor, _csrf: Csrf, body: ActionIn) -> 
              responses=WRITE_ERRORS, summary="处理督办阶梯建议")  # fmt: skip
 def decide(request: Request, actor: Supervisor, _csrf: Csrf, body: ProposalIn) -> ActionDetailOut:
     """Issue, hold or withdraw one proposal (``key`` as listed); hold and withdraw need a reason."""
-    ladder, day = _ladder(request), dt.date.today()
     with store(request).write() as session:
-        chosen = _plan(session, body.plan)
-        found = find_proposal(session, chosen, day, ladder, body.key) if chosen else None
-        if found is None:
-            raise Invalid(f"督办阶梯当前没有建议“{body.key}”")
-        draft = proposal_draft(found, body.due_on)
-        if body.decision == "issue":
-            made = actions.issue_action(session, draft, ladder=ladder, actor=actor.label)
-        else:
-            made = actions.hold_action(session, draft, reason=body.reason, actor=actor.label,
-                                       withdraw=body.decision == "withdraw")  # fmt: skip
+        made = decide_proposal(session, published_plan(session, body.plan), body.key,
+                               body.decision, ladder=ladder_for(request), as_of=dt.date.today(),
+                               reason=body.reason, due_on=body.due_on,
+                               actor=actor.label)  # fmt: skip
         return ActionDetailOut.of_detail(_readable(session, actor, made.id))
 
 
-@router.post("/actions/{action_id}/issue", response_model=ActionDetailOut,
-             responses=WRITE_ERRORS, summary="发出暂缓的督办事项")  # fmt: skip
-def issue(
-    request: Request, action_id: ActionId, actor: Supervisor, _csrf: Csrf, body: StepIn
-) -> ActionDetailOut:
-    with store(request).write() as session:
-        actions.issue_held_action(session, action_id, ladder=_ladder(request), due_on=body.due_on,
-                                  expected_version=body.version, actor=actor.label)  # fmt: skip
-        return ActionDetailOut.of_detail(_readable(session, actor, action_id))
+def step_operation(verb: Verb) -> Callable[..., ActionDetailOut]:
+    """The operation that applies ``verb`` (one of ``services.actions.STEPS``) to an action."""
+
+    def take(
+        request: Request, action_id: ActionId, actor: Supervisor, _csrf: Csrf, body: StepIn
+    ) -> ActionDetailOut:
+        step = Step(body.reason, body.due_on, body.version)
+        with store(request).write() as session:
+            actions.take_step(session, action_id, verb, step, ladder=ladder_for(request),
+                              actor=actor.label)  # fmt: skip
+            return ActionDetailOut.of_detail(_readable(session, actor, action_id))
+
+    take.__name__ = take.__qualname__ = f"{verb.value}_action"
+    return take
 
 
-@router.post("/actions/{action_id}/withdraw", response_model=ActionDetailOut,
-             responses=WRITE_ERRORS, summary="撤回")  # fmt: skip
-def withdraw(
-    request: Request, action_id: ActionId, actor: Supervisor, _csrf: Csrf, body: StepIn
-) -> ActionDetailOut:
-    with store(request).write() as session:
-        actions.withdraw_action(session, action_id, reason=body.reason,
-                                expected_version=body.version, actor=actor.label)  # fmt: skip
-        return ActionDetailOut.of_detail(_readable(session, actor, action_id))
-
-
-@router.post("/actions/{action_id}/close", response_model=ActionDetailOut,
-             responses=WRITE_ERRORS, summary="办结")  # fmt: skip
-def close(
-    request: Request, action_id: ActionId, actor: Supervisor, _csrf: Csrf, body: StepIn
-) -> ActionDetailOut:
-    with store(request).write() as session:
-        actions.close_action(session, action_id, reason=body.reason,
-                             expected_version=body.version, actor=actor.label)  # fmt: skip
-        return ActionDetailOut.of_detail(_readable(session, actor, action_id))
-
-
-@router.post("/actions/{action_id}/reopen", response_model=ActionDetailOut,
-             responses=WRITE_ERRORS, summary="重新打开")  # fmt: skip
-def reopen(
-    request: Request, action_id: ActionId, actor: Supervisor, _csrf: Csrf, body: StepIn
-) -> ActionDetailOut:
-    with store(request).write() as session:
-        actions.reopen_action(session, action_id, reason=body.reason, due_on=body.due_on,
-                              expected_version=body.version, actor=actor.label)  # fmt: skip
-        return ActionDetailOut.of_detail(_readable(session, actor, action_id))
+for _verb in STEPS:
+    router.add_api_route(
+        f"/actions/{{action_id}}/{_verb.value}", step_operation(_verb), methods=["POST"],
+        response_model=ActionDetailOut, responses=WRITE_ERRORS, summary=STEP_SUMMARIES[_verb],
+    )  # fmt: skip
 
 
 @router.post("/actions/{action_id}/responses", status_code=201, response_model=ActionDetailOut,
@@ -164,11 +133,36 @@ def reopen(
 def respond(
     request: Request, action_id: ActionId, actor: Responder, _csrf: Csrf, body: ResponseIn
 ) -> ActionDetailOut:
-    """The signed-in unit's answer to an action addressed to it."""
+    """The signed-in unit's answer to an action addressed to it; with files: ``…/multipart``."""
+    return _answer(request, actor, action_id, body.text, [])
+
+
+@router.post("/actions/{action_id}/responses/multipart", status_code=201,
+             response_model=ActionDetailOut, responses=WRITE_ERRORS,
+             summary="答复督办事项（含附件）",
+             form_limits={"max_files": MAX_FILES, "max_fields": 4})  # fmt: skip
+def respond_with_files(
+    request: Request, action_id: ActionId, actor: Responder, _csrf: Csrf,
+    text: Annotated[str, Form(min_length=1, max_length=20000, pattern=NO_NUL,
+                              description="答复内容")],
+    files: Annotated[list[UploadFile] | None, File(
+        description=f"附件（PDF、Word、Excel、图片或文本），至多 {MAX_FILES} 个")] = None,
+) -> ActionDetailOut:  # fmt: skip
+    """The signed-in unit's answer with files, as ``multipart/form-data``: the same checks as the
+    page's form (each file's size, its type by content, hostile containers and file names); one
+    file refused and nothing is kept."""
+    uploads = files_of(files or [], request.app.state.settings.evidence_max_bytes)
+    return _answer(request, actor, action_id, text, uploads)
+
+
+def _answer(
+    request: Request, actor: Actor, action_id: int, text: str, uploads: Sequence[Upload]
+) -> ActionDetailOut:
     with store(request).write() as session:
         _readable(session, actor, action_id)
-        actions.respond_action(session, request.app.state.settings, action_id, text=body.text,
-                               unit_id=actor.unit_id, actor=actor.label)  # fmt: skip
+        actions.respond_action(session, request.app.state.settings, action_id, text=text,
+                               uploads=uploads, unit_id=actor.unit_id,
+                               actor=actor.label)  # fmt: skip
         return ActionDetailOut.of_detail(_readable(session, actor, action_id))
 
 
@@ -177,13 +171,3 @@ def _readable(session: Session, actor: Actor, action_id: int) -> ActionDetail:
     if found is None:
         raise HTTPException(404, NO_ACTION)
     return found
-
-
-def _plan(session: Session, plan_id: int | None) -> Plan | None:
-    if plan_id is None:
-        plans = published_plans(session)
-        plan_id = plans[-1][0] if plans else None
-    chosen = session.get(Plan, plan_id) if plan_id is not None else None
-    if plan_id is not None and (chosen is None or chosen.state != "published"):
-        raise HTTPException(404, "没有这个已发布的方案")
-    return chosen

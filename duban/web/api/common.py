@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -41,10 +42,21 @@ class ApiRoute(APIRoute):
             except HTTPException:
                 raise
             except StarletteHTTPException as exc:
-                words = UNREADABLE if exc.status_code == 400 else str(exc.detail)
+                words = _unreadable(request, exc) if exc.status_code == 400 else str(exc.detail)
                 raise HTTPException(exc.status_code, words) from exc
 
         return answer
+
+
+def _unreadable(request: Request, exc: StarletteHTTPException) -> str:
+    """Why a body could not be parsed, in words: a multipart form (an answer with files) past its
+    limits, or a JSON body that is not UTF-8."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return UNREADABLE
+    found = re.search(r"Maximum number of files is (\d+)", str(exc.detail))
+    if found:
+        return f"文件过多：一次至多上传 {found[1]} 个文件"
+    return "请求内容无法解析：须为有效的 multipart/form-data，字段的个数和长度不超过上限"
 
 
 def csrf_header(request: Request) -> None:

@@ -1,15 +1,20 @@
-"""督办事项 for supervisors: the list (filters: state, colour, unit; the ladder's proposals with
-issue / hold / withdraw), a new action, one action (responses, history, close / reopen) and its
-numbered document. Every route needs ``action.issue``; the unit's side is ``my_actions``.
+"""督办事项 for supervisors: the list (filters: state, kind, colour, unit, task), the ladder's
+proposals under the same filters, grouped by unit or by task with counts and 50 to a page (issue /
+hold / withdraw, then back to the same page), a new action, one action (responses, history, and
+the steps: issue a held one, withdraw, close, reopen) and its numbered document. Every route
+needs ``action.issue``; the unit's side is ``my_actions``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse
+from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
@@ -18,27 +23,27 @@ from duban.domain.actions import (
     COLOUR_LABELS,
     KIND_LABELS,
     VERB_WORDS,
+    ActionKind,
     ActionState,
     Colour,
+    Verb,
 )
-from duban.domain.ladder import Ladder, LadderError
 from duban.exchange.action_docx import action_docx
-from duban.models import Plan
 from duban.permissions import Actor
-from duban.queries.actions import (
-    ActionFilter,
-    action_document,
-    action_for,
+from duban.queries.action_documents import action_document
+from duban.queries.action_pages import (
+    GROUPINGS,
+    ProposalFilter,
     form_choices,
-    list_actions,
-    state_counts,
+    proposal_page,
     units_with_actions,
 )
-from duban.queries.dashboard import published_plans
-from duban.queries.ladder import find_proposal, load_ladder, proposals
+from duban.queries.actions import ActionFilter, action_for, list_actions, state_counts
+from duban.queries.ladder import proposals
 from duban.services import actions
-from duban.services.actions import ActionDraft, proposal_draft
-from duban.services.errors import Invalid
+from duban.services.actions import STEPS, ActionDraft, Step
+from duban.services.ladder_actions import decide_proposal
+from duban.web.action_deps import form_day, ladder_for, published_plan
 from duban.web.deps import check_csrf, read_session, render, require, store
 from duban.web.downloads import docx_response
 from duban.web.schemas import MAX_ID, NO_NUL
@@ -51,10 +56,22 @@ LABELS = {
     "kind": {k.value: label for k, label in KIND_LABELS.items()},
     "verb": {v.value: label for v, label in VERB_WORDS.items()},
 }
+KEPT = ("plan", "state", "kind", "colour", "unit", "task", "group", "as_of", "page")
+"""The list's query parameters that its links and a decision on a proposal keep."""
 
 Supervisor = Annotated[Actor, Depends(require("action.issue"))]
 Reader = Annotated[Session, Depends(read_session)]
 ActionId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _blank(value: object) -> object:
+    """A filter left at 全部 comes as ``unit=``: no filter, not an error."""
+    return None if value == "" else value
+
+
+OptionalId = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank),
+                       Query()]  # fmt: skip
+OptionalDay = Annotated[dt.date | None, BeforeValidator(_blank), Query()]
 Csrf = Annotated[str, Form()]
 Text = Annotated[str, Form(max_length=20000, pattern=NO_NUL)]
 Day = Annotated[str, Form(max_length=10, pattern=NO_NUL)]
@@ -62,70 +79,59 @@ Version = Annotated[int | None, Form(ge=1, le=MAX_ID)]
 Short = Annotated[str, Query(max_length=16, pattern=NO_NUL)]
 
 
-def ladder_for(request: Request) -> Ladder:
-    try:
-        return load_ladder(request.app.state.settings)
-    except (LadderError, OSError) as exc:
-        raise HTTPException(500, f"督办阶梯配置有误：{exc}") from None
-
-
 @router.get("/actions")
 def actions_page(
-    request: Request, actor: Supervisor, session: Reader,
-    plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    state: Short = "", colour: Short = "",
-    unit: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
-    as_of: Annotated[dt.date | None, Query()] = None,
-    done: Short = "",
+    request: Request, actor: Supervisor, session: Reader, plan: OptionalId = None,
+    state: Short = "", kind: Short = "", colour: Short = "", unit: OptionalId = None,
+    task: OptionalId = None, group: Short = "", page: Annotated[int, Query(ge=1, le=MAX_ID)] = 1,
+    as_of: OptionalDay = None, done: Short = "", made: OptionalId = None,
 ) -> Response:  # fmt: skip
-    if state and state not in {s.value for s in ActionState} | {"overdue"}:
-        raise HTTPException(400, f"没有“{state}”这种办理状态")
-    if colour and colour not in {c.value for c in Colour}:
-        raise HTTPException(400, f"没有“{colour}”这种督办单颜色")
-    day = as_of or dt.date.today()
-    chosen = _plan(session, plan)
-    wanted = ActionFilter(None if state in ("", "overdue") else state, colour or None, unit)
+    _check_filters(state, kind, colour, group)
+    day, chosen = as_of or dt.date.today(), published_plan(session, plan)
+    wanted = ActionFilter(None if state in ("", "overdue") else state, colour or None, unit,
+                          task_id=task, kind=kind or None)  # fmt: skip
     rows = list_actions(session, actor, day, wanted)
-    counts = state_counts(list_actions(session, actor, day))
     if state == "overdue":
         rows = [r for r in rows if r.overdue]
     found = proposals(session, chosen, day, ladder_for(request)) if chosen else []
+    offered = proposal_page(found, ProposalFilter(colour or None, unit, task, kind or None),
+                            by=group or "unit", page=page)  # fmt: skip
+    filters = {"plan": plan, "state": state, "kind": kind, "colour": colour, "unit": unit,
+               "task": task, "group": group, "as_of": as_of or ""}  # fmt: skip
     return render(
-        request, "actions.html", rows=rows, counts=counts, proposals=found, plan=chosen,
-        as_of=day, labels=LABELS, units=units_with_actions(session), done=done,
-        chosen={"state": state, "colour": colour, "unit": unit},
+        request, "actions.html", rows=rows, counts=state_counts(list_actions(session, actor, day)),
+        offered=offered, by=group or "unit", plan=chosen, as_of=day, labels=LABELS,
+        units=sorted(set(units_with_actions(session)) | set(offered.units), key=lambda u: u[1]),
+        chosen=filters, done=done if done in LABELS["verb"] else "", made=made,
+        link=lambda **changes: _link(filters, changes),
+        back=_link(filters, {"page": offered.page}),
         choices=form_choices(session, chosen.id) if chosen else ([], []),
-        plans=published_plans(session),
     )  # fmt: skip
 
 
 @router.post("/actions/proposals")
-def decide_proposal(
+def decide(
     request: Request, actor: Supervisor,
     key: Annotated[str, Form(max_length=64, pattern=NO_NUL)],
     plan: Annotated[int, Form(ge=1, le=MAX_ID)],
     decision: Annotated[str, Form(max_length=16, pattern=NO_NUL)],
-    reason: Text = "", due_on: Day = "",
-    as_of: Day = "", csrf_token: Csrf = "",
+    reason: Text = "", due_on: Day = "", as_of: Day = "",
+    back: Annotated[str, Form(max_length=1000, pattern=NO_NUL)] = "", csrf_token: Csrf = "",
 ) -> Response:  # fmt: skip
-    """Issue, hold or withdraw one of the ladder's proposals (hold and withdraw need a reason)."""
+    """Issue, hold or withdraw one of the ladder's proposals (hold and withdraw need a reason).
+    From the list (``back``: its address) it returns to the same page with the same filters."""
     check_csrf(request, csrf_token)
-    if decision not in ("issue", "hold", "withdraw"):
-        raise HTTPException(400, f"没有“{decision}”这种处理方式")
     ladder, day = ladder_for(request), form_day(as_of, "截至日期") or dt.date.today()
+    due = form_day(due_on, "答复期限")
     with store(request).write() as session:
-        chosen = _plan(session, plan)
-        found = find_proposal(session, chosen, day, ladder, key) if chosen else None
-        if found is None:
-            raise Invalid(f"督办阶梯当前没有建议“{key}”，可能已被他人处理，请刷新后重试")
-        draft = proposal_draft(found, form_day(due_on, "答复期限"))
-        if decision == "issue":
-            made = actions.issue_action(session, draft, ladder=ladder, actor=actor.label)
-        else:
-            aside = decision == "withdraw"
-            made = actions.hold_action(session, draft, reason=reason, withdraw=aside,
-                                       actor=actor.label)  # fmt: skip
+        made = decide_proposal(session, published_plan(session, plan), key, decision,
+                               ladder=ladder, as_of=day, reason=reason, due_on=due,
+                               actor=actor.label)  # fmt: skip
         made_id = made.id
+    if back:
+        kept = dict(parse_qsl(urlsplit(back).query))
+        target = _link(kept, {"done": decision, "made": made_id})
+        return RedirectResponse(f"{target}#h-proposals", status_code=303)
     return RedirectResponse(f"/actions/{made_id}?done={decision}", status_code=303)
 
 
@@ -146,7 +152,7 @@ def new_action(
     with store(request).write() as session:
         made = actions.issue_action(session, draft, ladder=ladder_for(request), actor=actor.label)
         made_id = made.id
-    return RedirectResponse(f"/actions/{made_id}?done=issue", status_code=303)
+    return _back(made_id, "issue")
 
 
 @router.get("/actions/{action_id}")
@@ -167,76 +173,50 @@ def action_docx_download(action_id: ActionId, actor: Supervisor, session: Reader
     return docx_response(action_docx(found), f"{found.number}.docx", fallback="action.docx")
 
 
-@router.post("/actions/{action_id}/issue")
-def issue_held(
-    request: Request, action_id: ActionId, actor: Supervisor,
-    version: Version = None, due_on: Day = "", csrf_token: Csrf = "",
-) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    due = form_day(due_on, "答复期限")
-    with store(request).write() as session:
-        actions.issue_held_action(session, action_id, ladder=ladder_for(request), due_on=due,
-                                  expected_version=version, actor=actor.label)  # fmt: skip
-    return _back(action_id, "issue")
+def step_route(verb: Verb) -> Callable[..., Response]:
+    """The form that applies ``verb`` to an action (reason, new due date, the version seen),
+    then back to the action's page."""
+
+    def take(
+        request: Request, action_id: ActionId, actor: Supervisor, reason: Text = "",
+        version: Version = None, due_on: Day = "", csrf_token: Csrf = "",
+    ) -> Response:  # fmt: skip
+        check_csrf(request, csrf_token)
+        step = Step(reason, form_day(due_on, "答复期限"), version)
+        with store(request).write() as session:
+            actions.take_step(session, action_id, verb, step, ladder=ladder_for(request),
+                              actor=actor.label)  # fmt: skip
+        return _back(action_id, verb.value)
+
+    take.__name__ = take.__qualname__ = f"{verb.value}_action"
+    return take
 
 
-@router.post("/actions/{action_id}/withdraw")
-def withdraw(
-    request: Request, action_id: ActionId, actor: Supervisor,
-    reason: Text = "", version: Version = None, csrf_token: Csrf = "",
-) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    with store(request).write() as session:
-        actions.withdraw_action(session, action_id, reason=reason, expected_version=version,
-                                actor=actor.label)  # fmt: skip
-    return _back(action_id, "withdraw")
+for _verb in STEPS:
+    router.add_api_route(f"/actions/{{action_id}}/{_verb.value}", step_route(_verb),
+                         methods=["POST"])  # fmt: skip
 
 
-@router.post("/actions/{action_id}/close")
-def close(
-    request: Request, action_id: ActionId, actor: Supervisor,
-    reason: Text = "", version: Version = None, csrf_token: Csrf = "",
-) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    with store(request).write() as session:
-        actions.close_action(session, action_id, reason=reason, expected_version=version,
-                             actor=actor.label)  # fmt: skip
-    return _back(action_id, "close")
+def _check_filters(state: str, kind: str, colour: str, group: str) -> None:
+    for value, allowed, words in (
+        (state, {s.value for s in ActionState} | {"overdue"}, "办理状态"),
+        (kind, {k.value for k in ActionKind}, "督办事项类别"),
+        (colour, {c.value for c in Colour}, "督办单颜色"),
+        (group, set(GROUPINGS), "分组方式"),
+    ):
+        if value and value not in allowed:
+            raise HTTPException(400, f"没有“{value}”这种{words}")
 
 
-@router.post("/actions/{action_id}/reopen")
-def reopen(
-    request: Request, action_id: ActionId, actor: Supervisor,
-    reason: Text = "", version: Version = None, due_on: Day = "", csrf_token: Csrf = "",
-) -> Response:  # fmt: skip
-    check_csrf(request, csrf_token)
-    due = form_day(due_on, "答复期限")
-    with store(request).write() as session:
-        actions.reopen_action(session, action_id, reason=reason, due_on=due,
-                              expected_version=version, actor=actor.label)  # fmt: skip
-    return _back(action_id, "reopen")
-
-
-def form_day(text: str, words: str) -> dt.date | None:
-    """A date field of a form: empty is ``None``; anything but YYYY-MM-DD is refused."""
-    if not text.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise Invalid(f"{words}“{text.strip()}”不是有效日期，应为 YYYY-MM-DD") from None
+def _link(filters: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
+    """The list's address with ``filters`` (only the list's own: ``KEPT``) and ``changes``;
+    page 1 and empty values are left out. A filter changed goes back to page 1."""
+    merged = {k: v for k, v in filters.items() if k in KEPT} | dict(changes)
+    if str(merged.get("page")) == "1":
+        del merged["page"]
+    query = {k: str(v) for k, v in merged.items() if v not in ("", None)}
+    return "/actions" + (f"?{urlencode(query)}" if query else "")
 
 
 def _back(action_id: int, done: str) -> Response:
     return RedirectResponse(f"/actions/{action_id}?done={done}", status_code=303)
-
-
-def _plan(session: Session, plan_id: int | None) -> Plan | None:
-    """The published plan asked for, or the latest; ``None`` when there is none."""
-    if plan_id is None:
-        plans = published_plans(session)
-        plan_id = plans[-1][0] if plans else None
-    chosen = session.get(Plan, plan_id) if plan_id is not None else None
-    if plan_id is not None and (chosen is None or chosen.state != "published"):
-        raise HTTPException(404, "没有这个已发布的方案")
-    return chosen

@@ -1,5 +1,5 @@
-"""Admin pages: users (add, reset password, disable, enable) and the unit registry (aliases,
-download and upload of the registry file).
+"""Admin pages: users (add, reset password, disable, enable, see and end their sessions) and the
+unit registry (aliases, download and upload of the registry file).
 
 Every write goes through ``duban.services``; a refused write shows the page again with the
 service's Chinese message, nothing written. Success redirects (303) with a ``done`` code the page
@@ -17,13 +17,15 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from duban.domain.registry import dump_registry
+from duban.models.base import utcnow
 from duban.permissions import ROLE_LABELS, ROLES, Actor
 from duban.queries.admin import unit_choices, unit_rows, user_rows
+from duban.queries.sessions import Limits, sessions_in_force
 from duban.queries.units import current_registry
 from duban.services import admin, users
 from duban.services.admin import MAX_REGISTRY_BYTES
 from duban.services.errors import Conflict, NotFound, ServiceError
-from duban.web.deps import check_csrf, render, require, store
+from duban.web.deps import SESSION_TOKEN, check_csrf, render, require, store
 
 router = APIRouter(prefix="/admin")
 UserAdmin = Annotated[Actor, Depends(require("users.manage"))]
@@ -44,6 +46,7 @@ DONE = {
     "password": "已重置密码的用户",
     "disable": "已停用用户",
     "enable": "已启用用户",
+    "sessions": "已结束会话的用户",
     "alias": "已添加别名",
 }
 
@@ -90,7 +93,8 @@ def reset_password(
     check_csrf(request, csrf_token)
     try:
         with store(request).write() as session:
-            users.set_password(session, username, password, actor=actor.label)
+            own = request.session.get(SESSION_TOKEN) if username == actor.username else None
+            users.set_password(session, username, password, actor=actor.label, keep=own)
     except ServiceError as exc:
         return _users_page(request, error=exc)
     return _back("/admin/users", "password", username)
@@ -122,15 +126,33 @@ def enable_user(
     return _back("/admin/users", "enable", username)
 
 
+@router.post("/users/{username}/sessions/end")
+def end_sessions(
+    request: Request, actor: UserAdmin, username: str, csrf_token: Csrf = ""
+) -> Response:
+    check_csrf(request, csrf_token)
+    try:
+        with store(request).write() as session:
+            admin.end_sessions(session, username, actor=actor.label)
+    except ServiceError as exc:
+        return _users_page(request, error=exc)
+    return _back("/admin/users", "sessions", username)
+
+
 def _users_page(
     request: Request, *, search: str = "", done: str = "", who: str = "",
     error: ServiceError | None = None, form: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
+    settings = request.app.state.settings
+    limits = Limits.of(settings.session_idle_minutes, settings.session_max_hours)
     with store(request).read() as session:
         rows = user_rows(session, search, limit=LIST_LIMIT["users"])
+        shown = rows[: LIST_LIMIT["users"]]
         units = unit_choices(session, bodies_only=True)
+        open_sessions = sessions_in_force(session, [r.username for r in shown], now=utcnow(),
+                                          limits=limits)  # fmt: skip
     return render(
-        request, "admin_users.html", _status(error), rows=rows[: LIST_LIMIT["users"]],
+        request, "admin_users.html", _status(error), rows=shown, sessions=open_sessions,
         more=len(rows) > LIST_LIMIT["users"], units=units, search=search,
         roles=[(r, ROLE_LABELS[r]) for r in ROLES], form=form or {}, **_messages(done, who, error),
     )  # fmt: skip

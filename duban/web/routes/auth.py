@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
 from duban.services.errors import Invalid
-from duban.services.users import change_own_password, sign_in
-from duban.web.deps import check_csrf, render, store
+from duban.services.sessions import end_session, start_session
+from duban.services.users import change_own_password, sign_in_session
+from duban.web.deps import SESSION_TOKEN, check_csrf, render, store
 from duban.web.i18n import LANGUAGES
 
 router = APIRouter()
@@ -31,16 +32,16 @@ def login(
 ) -> Response:
     check_csrf(request, csrf_token)
     max_age = request.app.state.settings.password_max_age_days
-    with store(request).write() as session:
-        result = sign_in(session, username.strip(), password, address=_address(request),
-                         max_age_days=max_age)  # fmt: skip
+    result = sign_in_session(store(request), username.strip(), password,
+                             address=_address(request), user_agent=_user_agent(request),
+                             max_age_days=max_age)  # fmt: skip
     if result.actor is None:
         return render(request, "login.html", 400, next=_safe_next(next), error=result.message)
-    request.session.clear()  # a new session on sign-in: no fixation
+    _end_own_session(request)  # a new session on sign-in: no fixation
     if result.must_change:  # not signed in until the password is changed
         request.session[EXPIRED] = result.actor.username
         return RedirectResponse("/password", status_code=303)
-    request.session["user_id"] = result.actor.user_id
+    request.session[SESSION_TOKEN] = result.token
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -75,11 +76,12 @@ def change_password(
         with store(request).write() as session:
             user = change_own_password(session, username, old_password, new_password,
                                        address=_address(request))  # fmt: skip
-            user_id = user.id
+            token = start_session(session, user.id, address=_address(request),
+                                  user_agent=_user_agent(request))  # fmt: skip
     except Invalid as exc:
         return render(request, "password.html", 400, username=username, error=exc.message)
     request.session.clear()
-    request.session["user_id"] = user_id
+    request.session[SESSION_TOKEN] = token
     return RedirectResponse("/", status_code=303)
 
 
@@ -87,11 +89,25 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
+def _user_agent(request: Request) -> str:
+    return request.headers.get("user-agent", "")
+
+
 @router.post("/logout")
 def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Sign out: the session ends on the server (a copy of the cookie signs nobody in)."""
     check_csrf(request, csrf_token)
-    request.session.clear()
+    _end_own_session(request)
     return RedirectResponse("/login", status_code=303)
+
+
+def _end_own_session(request: Request) -> None:
+    """End the session the cookie names, if any, and empty the cookie."""
+    token = request.session.get(SESSION_TOKEN)
+    if isinstance(token, str):
+        with store(request).write() as session:
+            end_session(session, token, reason="signout")
+    request.session.clear()
 
 
 def _safe_next(target: str) -> str:

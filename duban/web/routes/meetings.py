@@ -1,39 +1,42 @@
 """联席会议: the meetings, the meeting rule, the draft agenda; recording a meeting, its decisions
-and attachments (admin); circulating the minutes and signing them (an attending unit's leader).
+and attachments, deleting one recorded by mistake (admin); circulating the minutes and signing
+them (an attending unit's leader); recording a sign-off that came back on paper (督导室).
 
-Everyone who reads the ledger reads the meetings. Writes go through ``services.meetings``; a
-refusal (``Invalid``, ``Conflict``) is answered by the app's error page with its reason.
+Everyone who reads the ledger reads the meetings. Writes go through ``services.meetings`` and
+``services.meeting_office``. Bad input (``Invalid``) shows the form again with what was typed and
+the reason, status 400 (``routes.meeting_pages``); a refusal of the state (``Conflict``) or a
+missing meeting is answered by the app's error page with its reason.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as PostedFile
 from starlette.responses import Response
 
-from duban.domain.choices import STATUS_LABELS
-from duban.domain.meetings import MEETING_STATE_LABELS, proposed_agenda
 from duban.exchange.minutes_docx import minutes_docx
 from duban.permissions import Actor
-from duban.queries.meetings import (
-    agenda_draft,
-    meeting_checks,
-    meeting_file,
-    meeting_page,
-    meeting_rows,
-    minutes_of,
-)
-from duban.services import meetings
+from duban.queries.meetings import meeting_file, minutes_of
+from duban.services import meeting_office, meetings
+from duban.services.drafts import Upload
 from duban.services.errors import Invalid
 from duban.services.evidence import evidence_path
-from duban.services.meetings import DecisionInput, MeetingInput
-from duban.web.deps import check_csrf, read_session, render, require, store
+from duban.services.meeting_office import PaperSignoff
+from duban.services.meetings import DecisionInput
+from duban.web.deps import check_csrf, read_session, require, store
 from duban.web.downloads import docx_response
+from duban.web.routes.meeting_pages import (
+    detail_page,
+    list_page,
+    meeting_input,
+    parse_day,
+    split_units,
+)
 from duban.web.schemas import MAX_ID, NO_NUL
 
 router = APIRouter()
@@ -41,38 +44,43 @@ router = APIRouter()
 Viewer = Annotated[Actor, Depends(require("plan.view"))]
 Manager = Annotated[Actor, Depends(require("meeting.manage"))]
 Signer = Annotated[Actor, Depends(require("meeting.sign"))]
+PaperSigner = Annotated[Actor, Depends(require("meeting.sign_paper"))]
 Reader = Annotated[Session, Depends(read_session)]
 MeetingId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Short = Annotated[str, Form(max_length=200, pattern=NO_NUL)]
 Long = Annotated[str, Form(max_length=20000, pattern=NO_NUL)]
 Csrf = Annotated[str, Form()]
-LABELS = {
-    "state": {s.value: label for s, label in MEETING_STATE_LABELS.items()},
-    "status": {s.value: label for s, label in STATUS_LABELS.items()},
-}
-_SPLIT = re.compile(r"[、,，;；\n]+")
+
+
+async def form_data(request: Request) -> FormData:
+    """The posted form (multipart, one file at most), parsed once."""
+    return await request.form(max_files=1, max_fields=20)
+
+
+Posted = Annotated[FormData, Depends(form_data)]
 
 
 @router.get("/meetings")
 def meetings_page(request: Request, actor: Viewer, session: Reader) -> Response:
-    today = dt.date.today()
-    groups = agenda_draft(session, today)
-    return render(
-        request, "meetings.html", rows=meeting_rows(session), checks=meeting_checks(session, today),
-        groups=groups, proposed="\n".join(proposed_agenda(groups)), today=today, labels=LABELS,
-    )  # fmt: skip
+    return list_page(request, session)
 
 
 @router.post("/meetings")
 def record(
-    request: Request, actor: Manager, held_on: Annotated[dt.date, Form()], convener: Short,
-    attendees: Long, csrf_token: Csrf = "", place: Short = "", number: Short = "",
+    request: Request, actor: Manager, csrf_token: Csrf = "", held_on: Short = "",
+    convener: Short = "", attendees: Long = "", place: Short = "", number: Short = "",
     agenda: Long = "", minutes: Long = "",
 ) -> Response:  # fmt: skip
     check_csrf(request, csrf_token)
-    entered = _meeting_input(held_on, convener, attendees, place, number, agenda, minutes)
-    with store(request).write() as session:
-        meeting_id = meetings.record_meeting(session, entered, actor=actor.label).id
+    values = {"held_on": held_on, "convener": convener, "attendees": attendees, "place": place,
+              "number": number, "agenda": agenda, "minutes": minutes}  # fmt: skip
+    try:
+        entered = meeting_input(values)
+        with store(request).write() as session:
+            meeting_id = meetings.record_meeting(session, entered, actor=actor.label).id
+    except Invalid as exc:
+        with store(request).read() as session:
+            return list_page(request, session, status=400, error=exc.message, values=values)
     return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
 
 
@@ -80,37 +88,41 @@ def record(
 def meeting_detail(
     request: Request, meeting_id: MeetingId, actor: Viewer, session: Reader
 ) -> Response:
-    page = meeting_page(session, meeting_id, dt.date.today())
-    if page is None:
-        raise HTTPException(404, f"没有编号为 {meeting_id} 的联席会议")
-    own = next((a for a in page.attendees if a.unit_id == actor.unit_id), None)
-    return render(request, "meeting.html", page=page, own=own, labels=LABELS,
-                  attendee_text="、".join(a.unit for a in page.attendees))  # fmt: skip
+    return detail_page(request, session, actor, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}")
 def edit(
-    request: Request, meeting_id: MeetingId, actor: Manager, held_on: Annotated[dt.date, Form()],
-    convener: Short, attendees: Long, csrf_token: Csrf = "", place: Short = "",
+    request: Request, meeting_id: MeetingId, actor: Manager, csrf_token: Csrf = "",
+    held_on: Short = "", convener: Short = "", attendees: Long = "", place: Short = "",
     number: Short = "", agenda: Long = "", minutes: Long = "",
 ) -> Response:  # fmt: skip
     check_csrf(request, csrf_token)
-    entered = _meeting_input(held_on, convener, attendees, place, number, agenda, minutes)
-    with store(request).write() as session:
-        meetings.edit_meeting(session, meeting_id, entered, actor=actor.label)
+    values = {"held_on": held_on, "convener": convener, "attendees": attendees, "place": place,
+              "number": number, "agenda": agenda, "minutes": minutes}  # fmt: skip
+    try:
+        entered = meeting_input(values)
+        with store(request).write() as session:
+            meetings.edit_meeting(session, meeting_id, entered, actor=actor.label)
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "edit", exc, values)
     return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
 
 
 @router.post("/meetings/{meeting_id}/decisions")
 def decide(
-    request: Request, meeting_id: MeetingId, actor: Manager, text: Long, leads: Long,
-    csrf_token: Csrf = "", coops: Long = "", title: Short = "",
-    deadline: Annotated[dt.date | None, Form()] = None,
+    request: Request, meeting_id: MeetingId, actor: Manager, csrf_token: Csrf = "",
+    text: Long = "", leads: Long = "", coops: Long = "", title: Short = "", deadline: Short = "",
 ) -> Response:  # fmt: skip
     check_csrf(request, csrf_token)
-    entered = DecisionInput(text, split_units(leads), split_units(coops), deadline, title)
-    with store(request).write() as session:
-        meetings.add_decision(session, meeting_id, entered, actor=actor.label)
+    values = {"text": text, "leads": leads, "coops": coops, "title": title, "deadline": deadline}
+    try:
+        day = parse_day(deadline, "完成时限", required=False)
+        entered = DecisionInput(text, split_units(leads), split_units(coops), day, title)
+        with store(request).write() as session:
+            meetings.add_decision(session, meeting_id, entered, actor=actor.label)
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "decision", exc, values)
     return RedirectResponse(f"/meetings/{meeting_id}#decisions", status_code=303)
 
 
@@ -123,8 +135,11 @@ def upload(
     settings = request.app.state.settings
     data = file.file.read(settings.evidence_max_bytes + 1)
     name = (file.filename or "file").replace("\x00", "")
-    with store(request).write() as session:
-        meetings.attach_file(session, settings, meeting_id, data, name, actor=actor.label)
+    try:
+        with store(request).write() as session:
+            meetings.attach_file(session, settings, meeting_id, data, name, actor=actor.label)
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "files", exc)
     return RedirectResponse(f"/meetings/{meeting_id}#files", status_code=303)
 
 
@@ -133,8 +148,11 @@ def circulate(
     request: Request, meeting_id: MeetingId, actor: Manager, csrf_token: Csrf = ""
 ) -> Response:
     check_csrf(request, csrf_token)
-    with store(request).write() as session:
-        meetings.circulate_minutes(session, meeting_id, actor=actor.label)
+    try:
+        with store(request).write() as session:
+            meetings.circulate_minutes(session, meeting_id, actor=actor.label)
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "circulate", exc)
     return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
 
 
@@ -145,10 +163,57 @@ def sign(
 ) -> Response:  # fmt: skip
     """The signed-in leader signs for their own unit, never another's."""
     check_csrf(request, csrf_token)
-    with store(request).write() as session:
-        meetings.sign_minutes(session, meeting_id, actor.unit_id or -1, opinion=opinion,
-                              actor=actor.label)  # fmt: skip
+    try:
+        with store(request).write() as session:
+            meetings.sign_minutes(session, meeting_id, actor.unit_id or -1, opinion=opinion,
+                                  actor=actor.label)  # fmt: skip
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "sign", exc, {"opinion": opinion})
     return RedirectResponse(f"/meetings/{meeting_id}?signed=1", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/paper-sign")
+def sign_on_paper(
+    request: Request, meeting_id: MeetingId, actor: PaperSigner, form: Posted
+) -> Response:
+    """The supervision office records a unit's sign-off that came back on paper (纸质会签)."""
+    check_csrf(request, _field(form, "csrf_token"))
+    settings = request.app.state.settings
+    values = {k: _field(form, k) for k in ("unit", "signer", "signed_on", "opinion")}
+    try:
+        unit = values["unit"].strip()[:100]
+        if not unit:
+            raise Invalid("请选择会签单位")
+        day = parse_day(values["signed_on"], "会签日期")
+        assert day is not None
+        entered = PaperSignoff(
+            int(unit) if unit.isdigit() else unit,
+            values["signer"],
+            day,
+            values["opinion"],
+            _scan(form, settings.evidence_max_bytes),
+        )
+        with store(request).write() as session:
+            meeting_office.record_paper_signoff(session, settings, meeting_id, entered,
+                                                actor=actor.label)  # fmt: skip
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "paper", exc, values)
+    return RedirectResponse(f"/meetings/{meeting_id}?paper=1#attendees", status_code=303)
+
+
+@router.post("/meetings/{meeting_id}/delete")
+def delete(
+    request: Request, meeting_id: MeetingId, actor: Manager, csrf_token: Csrf = "",
+    reason: Long = "",
+) -> Response:  # fmt: skip
+    """Delete a meeting recorded by mistake; refused once decisions or sign-offs hang on it."""
+    check_csrf(request, csrf_token)
+    try:
+        with store(request).write() as session:
+            meeting_office.delete_meeting(session, meeting_id, reason=reason, actor=actor.label)
+    except Invalid as exc:
+        return _again(request, actor, meeting_id, "delete", exc, {"reason": reason})
+    return RedirectResponse("/meetings?deleted=1", status_code=303)
 
 
 @router.get("/meetings/{meeting_id}/minutes.docx")
@@ -171,16 +236,25 @@ def file_download(
     return FileResponse(path, media_type=row.content_type, filename=row.name)
 
 
-def split_units(text: str) -> list[str]:
-    """Unit names as typed: separated by 、 , ； or new lines."""
-    return [name.strip() for name in _SPLIT.split(text) if name.strip()]
+def _again(
+    request: Request, actor: Actor, meeting_id: int, failed: str, exc: Invalid,
+    values: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    """The meeting's page again: the refused form with what was typed and why (nothing saved)."""
+    with store(request).read() as session:
+        return detail_page(request, session, actor, meeting_id, status=400, failed=failed,
+                           error=exc.message, values=values)  # fmt: skip
 
 
-def _meeting_input(
-    held_on: dt.date, convener: str, attendees: str, place: str, number: str, agenda: str,
-    minutes: str,
-) -> MeetingInput:  # fmt: skip
-    if held_on.year < 1990:
-        raise Invalid(f"会议日期 {held_on.isoformat()} 不合理")
-    lines = [line.strip() for line in agenda.splitlines() if line.strip()]
-    return MeetingInput(held_on, convener, split_units(attendees), place, number, lines, minutes)
+def _field(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _scan(form: FormData, limit: int) -> Upload | None:
+    """The scan chosen, read up to one byte past the limit (the size check needs no more)."""
+    item = form.get("scan")
+    if not isinstance(item, PostedFile) or not item.filename:
+        return None
+    data = item.file.read(limit + 1)
+    return Upload(item.filename.replace("\x00", ""), data, len(data))

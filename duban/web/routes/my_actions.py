@@ -12,22 +12,23 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from duban.config import Settings
 from duban.exchange.action_docx import action_docx
 from duban.permissions import Actor
-from duban.queries.actions import action_document, action_file_for, action_for
+from duban.queries.action_documents import action_document
+from duban.queries.actions import action_file_for, action_for
 from duban.services.actions import respond_action
-from duban.services.drafts import Upload
 from duban.services.errors import Invalid
 from duban.services.evidence import evidence_path
 from duban.web.deps import check_csrf, read_session, render, require, signed_in, store
 from duban.web.downloads import docx_response
 from duban.web.routes.actions import LABELS
-from duban.web.routes.workspace import MAX_FILES, form_data
+from duban.web.routes.workspace import form_data
 from duban.web.schemas import MAX_ID
+from duban.web.uploads import files_of
 
 router = APIRouter()
 
@@ -53,9 +54,9 @@ def respond(request: Request, action_id: ActionId, actor: Responder, form: Poste
         with store(request).write() as session:
             if action_for(session, actor, action_id) is None:
                 raise HTTPException(404, f"没有编号为 {action_id} 的督办事项")
-            respond_action(session, settings, action_id, text=text,
-                           uploads=_uploads(form, settings), unit_id=actor.unit_id,
-                           actor=actor.label)  # fmt: skip
+            uploads = files_of(form.getlist("files"), settings.evidence_max_bytes)
+            respond_action(session, settings, action_id, text=text, uploads=uploads,
+                           unit_id=actor.unit_id, actor=actor.label)  # fmt: skip
     except Invalid as exc:
         with store(request).read() as session:
             return _page(request, session, actor, action_id, error=exc.message, text=text)
@@ -98,14 +99,3 @@ def _page(
 def _text(form: FormData, name: str) -> str:
     value = form.get(name)
     return value if isinstance(value, str) else ""
-
-
-def _uploads(form: FormData, settings: Settings) -> list[Upload]:
-    """The chosen files, each read up to one byte past the size limit."""
-    limit, out = settings.evidence_max_bytes, []
-    for item in form.getlist("files")[:MAX_FILES]:
-        if isinstance(item, UploadFile) and item.filename:
-            data = item.file.read(limit + 1)
-            size = item.size if item.size is not None else len(data)
-            out.append(Upload(item.filename.replace("\x00", ""), data, size))
-    return out

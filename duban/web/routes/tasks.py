@@ -23,7 +23,7 @@ from duban.queries.dashboard import ORDER, published_plans
 from duban.queries.indicator_views import target_links
 from duban.queries.meetings import meeting_of_task
 from duban.queries.task_detail import by_group, plan_units, task_list, task_page, visible_plan
-from duban.web.deps import read_session, render, require
+from duban.web.deps import fragment, read_session, render, require
 from duban.web.routes.actions import LABELS as ACTION_LABELS
 from duban.web.schemas import MAX_ID, NO_NUL
 from duban.web.task_charts import marked_excerpt, number, target_bar
@@ -58,8 +58,10 @@ def tasks_page(
         raise HTTPException(400, f"没有“{status}”这种状态")
     day = as_of or dt.date.today()
     rows = task_list(session, chosen, day, status=status or None, unit_key=unit or None, text=q)
+    table = fragment(request, session, (chosen.id, day, status, unit, q), "_task_table.html",
+                     plan=chosen, as_of=day, groups=by_group(rows), labels=LABELS)  # fmt: skip
     return render(
-        request, "tasks.html", plan=chosen, plans=plans, as_of=day, groups=by_group(rows),
+        request, "tasks.html", plan=chosen, plans=plans, as_of=day, table=table,
         count=len(rows), units=plan_units(session, chosen.id), order=[s.value for s in ORDER],
         labels=LABELS, chosen={"status": status, "unit": unit, "q": q},
     )  # fmt: skip
