@@ -53,7 +53,7 @@ def restore(store: Store, source: Path) -> None:
     _ensure_trgm(store)
     schema = _schema(store)
     if schema is None:
-        _run(["pg_restore", *_RESTORE, *_pg_args(store), str(source)], store)
+        _restore_database(store, source)
     else:
         _restore_schema(store, source, schema)
     store.dispose()
@@ -72,6 +72,23 @@ def _ensure_trgm(store: Store) -> None:
                                   "WHERE nspname = 'public'"))  # fmt: skip
         where = " SCHEMA public" if public else ""
         conn.execute(text(f"CREATE EXTENSION IF NOT EXISTS pg_trgm{where}"))
+
+
+def _restore_database(store: Store, source: Path) -> None:
+    """A whole-database dump, less its extensions: ``--clean`` would drop ``pg_trgm`` and create
+    it again, which fails (and rolls back) where anything else in the database uses it;
+    ``_ensure_trgm`` has installed it already."""
+    listing = _run(["pg_restore", "--list", str(source)], store)
+    kept = [line for line in listing.splitlines() if not _EXTENSION.search(line)]
+    with tempfile.TemporaryDirectory() as folder:
+        chosen = Path(folder) / "restore.list"
+        chosen.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        _run(["pg_restore", *_RESTORE, *_pg_args(store), f"--use-list={chosen}", str(source)],
+             store)  # fmt: skip
+
+
+_EXTENSION = re.compile(r"^\d+; \d+ \d+ (?:COMMENT - )?EXTENSION ")
+"""A ``pg_restore --list`` line that creates an extension or comments on one."""
 
 
 def _restore_schema(store: Store, source: Path, schema: str) -> None:

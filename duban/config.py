@@ -28,6 +28,9 @@ class Settings:
     in threads; a pool smaller than the load opens and closes a connection per request."""
     evidence_max_bytes: int = 20 * 2**20
     """DUBAN_EVIDENCE_MAX_BYTES: the largest evidence file accepted."""
+    max_request_mb: int | None = None
+    """DUBAN_MAX_REQUEST_MB: the largest request body accepted, in MB (larger is refused with 413
+    before it is parsed); unset, the largest form's files plus 1 MB (``duban.web.limits``)."""
     password_max_age_days: int = 0
     """DUBAN_PASSWORD_MAX_AGE_DAYS: a password older than this many days must be changed at the
     next sign-in (等保 asks for rotation); 0, the default, never forces it (ASVS 5.0 advises
@@ -93,6 +96,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         busy_timeout_ms=_int(env, "DUBAN_BUSY_TIMEOUT_MS", 5000),
         db_pool_size=_positive(env, "DUBAN_DB_POOL_SIZE", 20),
         evidence_max_bytes=_int(env, "DUBAN_EVIDENCE_MAX_BYTES", 20 * 2**20),
+        max_request_mb=_positive(env, "DUBAN_MAX_REQUEST_MB", 1)
+        if env.get("DUBAN_MAX_REQUEST_MB")
+        else None,
         password_max_age_days=_max_age(env),
         session_idle_minutes=_positive(env, "DUBAN_SESSION_IDLE_MINUTES", 120),
         session_max_hours=_positive(env, "DUBAN_SESSION_MAX_HOURS", 12),

@@ -87,6 +87,31 @@ def test_a_whole_database_restores_into_a_new_database(tmp_path: Path) -> None:
         target.dispose()
 
 
+def test_a_whole_database_restore_keeps_pg_trgm_for_what_else_uses_it(tmp_path: Path) -> None:
+    """A database shared with another application whose index needs ``pg_trgm``: restoring
+    Duban's whole-database backup replaces Duban's tables and leaves the extension alone
+    (``--clean`` would otherwise drop it, and fail on the other index)."""
+    with new_database() as first, new_database() as second:
+        source = Store(Settings(home=tmp_path / "s", database_url=first))
+        upgrade(source.engine)
+        dump, expected = backed_up(source, tmp_path)
+        target = Store(Settings(home=tmp_path / "t", database_url=second))
+        upgrade(target.engine)
+        with target.engine.begin() as conn:
+            conn.execute(text("CREATE SCHEMA other"))
+            conn.execute(text("CREATE TABLE other.notes (body text)"))
+            conn.execute(text("CREATE INDEX notes_trgm ON other.notes "
+                              "USING gin (body gin_trgm_ops)"))  # fmt: skip
+            conn.execute(text("INSERT INTO other.notes VALUES ('其他系统的数据')"))
+        restore(target, dump)
+        assert contents(target) == expected
+        assert trigram_indexes(target, "public") == 4
+        with target.engine.connect() as conn:
+            assert conn.scalar(text("SELECT body FROM other.notes")) == "其他系统的数据"
+        source.dispose()
+        target.dispose()
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 

@@ -34,13 +34,15 @@ from duban.cli.ledger import (
     writing,
 )
 from duban.config import Settings
+from duban.domain import clock
 from duban.domain.actions import ACTION_STATE_LABELS, COLOUR_LABELS, ActionState, Colour, Verb
 from duban.domain.ladder import Ladder, LadderError
 from duban.exchange.action_docx import action_docx
 from duban.models import Task, Unit
 from duban.permissions import Actor
 from duban.queries.action_documents import action_document
-from duban.queries.actions import ActionFilter, action_ref, list_actions
+from duban.queries.action_pages import action_slice
+from duban.queries.actions import ActionFilter, action_ref
 from duban.queries.ladder import load_ladder, proposals
 from duban.services import actions
 from duban.services.actions import ActionDraft, Step
@@ -56,6 +58,8 @@ Reason = Annotated[str, typer.Option("--reason", help="Why (required).")]
 Due = Annotated[str | None, typer.Option("--due", help="Answer due by YYYY-MM-DD.")]
 On = Annotated[str | None, typer.Option("--on", help="Date of the step, YYYY-MM-DD (补录).")]
 Target = Annotated[str, typer.Argument(help="A proposal key task:unit:colour, or an action id.")]
+LIMIT, MAX_LIMIT, MAX_OFFSET = 50, 500, 2**31 - 1
+"""``list``: actions shown by default, at most (as the API's ``limit``), and the last offset."""
 
 
 def ladder_of(settings: Settings) -> Ladder:
@@ -75,7 +79,7 @@ def _settings() -> Settings:
 @actions_app.command("propose")
 def propose(plan: PlanOption = None, as_of: AsOf = None, as_json: JsonOption = False) -> None:
     """The notices the ladder calls for (not yet issued, held or withdrawn)."""
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or clock.today()
     ladder = ladder_of(_settings())
     found = reading(lambda s: proposals(s, pick_plan(s, plan, published=True), day, ladder))
     if as_json:
@@ -103,7 +107,7 @@ def issue(
     plan: PlanOption = None, due: Due = None, on: On = None,
 ) -> None:  # fmt: skip
     """Issue a proposal, a held action, or (with --unit) a new action; prints its number."""
-    ladder, day = ladder_of(_settings()), parse_date(on, "--on") or dt.date.today()
+    ladder, day = ladder_of(_settings()), parse_date(on, "--on") or clock.today()
     due_on = parse_date(due, "--due")
     with writing() as session:
         if target is not None and target.isdigit():
@@ -184,23 +188,33 @@ def list_cmd(
     = None,
     colour: Annotated[str | None, typer.Option("--colour", help="blue|yellow|red")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Unit key.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help=f"At most N actions (1–{MAX_LIMIT}).")]
+    = LIMIT,
+    offset: Annotated[int, typer.Option("--offset", help="Skip the first N (newest first).")] = 0,
     as_of: AsOf = None, as_json: JsonOption = False,
 ) -> None:  # fmt: skip
-    """Actions with their state as of a date; overdue ones are marked."""
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    """Actions with their state as of a date, newest first, --limit at a time from --offset;
+    overdue ones are marked."""
+    day = parse_date(as_of, "--as-of") or clock.today()
     if state is not None and state not in {s.value for s in ActionState}:
         die(f"--state “{state}”无效，应为 held、open、answered、closed 或 withdrawn")
     if colour is not None and colour not in {c.value for c in Colour}:
         die(f"--colour “{colour}”无效，应为 blue、yellow 或 red")
+    if not 1 <= limit <= MAX_LIMIT:
+        die(f"--limit {limit} 无效，应为 1 到 {MAX_LIMIT} 之间的整数")
+    if not 0 <= offset <= MAX_OFFSET:
+        die(f"--offset {offset} 无效，应为 0 到 {MAX_OFFSET} 之间的整数")
 
-    def collect(session: Session) -> list[dict[str, object]]:
+    def collect(session: Session) -> tuple[list[dict[str, object]], int]:
         unit_id = _unit_id(session, unit) if unit else None
-        rows = list_actions(session, None, day, ActionFilter(state, colour, unit_id))
-        return [r.to_json() for r in rows]
+        wanted = ActionFilter(state, colour, unit_id)
+        rows, total = action_slice(session, None, day, wanted, limit=limit, offset=offset)
+        return [r.to_json() for r in rows], total
 
-    rows = reading(collect)
+    rows, total = reading(collect)
     if as_json:
-        emit({"as_of": day.isoformat(), "actions": rows})
+        emit({"as_of": day.isoformat(), "actions": rows, "total": total, "limit": limit,
+              "offset": offset})  # fmt: skip
         return
     table = Table(title=f"督办事项（截至{day.isoformat()}）")
     for header in ("id", "文号", "单位", "标题", "答复期限", "状态"):
@@ -211,6 +225,16 @@ def list_cmd(
         table.add_row(str(r["id"]), str(r["number"] or "—"), str(r["unit"]), str(r["title"]),
                       str(r["due_on"] or "—"), words)  # fmt: skip
     Console().print(table)
+    print(_shown(total, offset, len(rows)))
+
+
+def _shown(total: int, offset: int, count: int) -> str:
+    """Which of the ``total`` actions the list shows: ``共 120 条，显示第 51–100 条``."""
+    if count:
+        return f"共 {total} 条，显示第 {offset + 1}–{offset + count} 条"
+    if total and offset:
+        return f"共 {total} 条，--offset {offset} 之后没有了"
+    return f"共 {total} 条"
 
 
 @actions_app.command("docx")
@@ -241,7 +265,7 @@ def _step(action_id: int, verb: Verb, step: Step, on: str | None) -> None:
 def _set_aside(
     target: str, reason: str, plan: int | None, on: str | None, *, withdraw: bool
 ) -> None:
-    ladder, day = ladder_of(_settings()), parse_date(on, "--on") or dt.date.today()
+    ladder, day = ladder_of(_settings()), parse_date(on, "--on") or clock.today()
     with writing() as session:
         made = decide_proposal(session, pick_plan(session, plan, published=True), target,
                                "withdraw" if withdraw else "hold", ladder=ladder, as_of=day,

@@ -16,6 +16,7 @@ from rich.table import Table
 from duban.cli.ledger import die
 from duban.config import Settings
 from duban.db import Store
+from duban.domain import clock
 from duban.migrate import upgrade
 from duban.services.demo import STEPS, Demo, build_demo
 from duban.services.demo.school_data import school_years
@@ -54,7 +55,7 @@ def demo(
 
 def _day(text: str | None) -> dt.date:
     if text is None:
-        return dt.date.today()
+        return clock.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -7,7 +7,6 @@ message, before anything is written.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from duban.cli.export_reports import check_target, write_file
 from duban.cli.ledger import PlanOption, die, parse_date, pick_plan, reading
+from duban.domain import clock
 from duban.exchange.ledger_xlsx import write_ledger
 from duban.models import Assignment, Plan, Task, Unit
 from duban.queries.ledger import ledger
@@ -47,7 +47,7 @@ def export_ledger(
     per_unit: PerUnitOption = False,
 ) -> None:
     """The ledger (台账) of a published plan as of a day, as an Excel workbook."""
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or clock.today()
     check_target(xlsx, ".xlsx")
 
     def build(session: Session) -> tuple[bytes, int]:

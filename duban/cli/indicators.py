@@ -3,7 +3,6 @@ indicator counted (``--rows KEY``, the drill-down)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban.cli.ledger import JsonOption, die, emit, reading
+from duban.domain import clock
 from duban.domain.indicators import current_school_year
 from duban.domain.records import school_year_label
 from duban.models import Unit
@@ -65,7 +65,7 @@ def indicators(
     json_out: JsonOption = False,
 ) -> None:
     """Indicator values per scope for one school year (or the rows one indicator counted)."""
-    chosen = year if year is not None else current_school_year(dt.date.today())
+    chosen = year if year is not None else current_school_year(clock.today())
 
     if rows is not None:
         counted = reading(lambda session: _counted(session, rows, chosen, scope or "city"))

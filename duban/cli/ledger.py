@@ -29,6 +29,7 @@ from duban.cli.render import (
 )
 from duban.config import SettingsError, load_settings
 from duban.db import Store
+from duban.domain import clock
 from duban.migrate import MigrationError, upgrade
 from duban.models import Assignment, Plan, Task, Unit, UnitProposal
 from duban.queries.reports import ReportRow, list_reports
@@ -369,7 +370,7 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Status of every task as of a date (default today): red, yellow, green, with reasons."""
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or clock.today()
     if every:
         summary = reading(lambda session: all_plans(session, day))
         emit(summary) if as_json else Console().print(summary_table(summary))
@@ -405,8 +406,8 @@ def scorecard(
 ) -> None:
     """Unit scorecards for a year, ranked, with the formula shown."""
     day = parse_date(as_of, "--as-of")
-    if day is None and year == dt.date.today().year:
-        day = dt.date.today()  # a running year: count only what is decided by now
+    if day is None and year == clock.today().year:
+        day = clock.today()  # a running year: count only what is decided by now
     cards = reading(lambda s: unit_scorecards(s, year, as_of=day, plan_id=plan))
     data = scorecards_json(year, day, cards)
     if as_json:

@@ -17,6 +17,7 @@ from rich.table import Table
 
 from duban.audit import jsonable
 from duban.cli.ledger import actor, die, open_store, parse_date, reading, writing
+from duban.domain import clock
 from duban.domain.meetings import MEETING_STATE_LABELS, proposed_agenda
 from duban.queries.meetings import agenda_draft, meeting_checks, meeting_rows
 from duban.services import meeting_office, meetings
@@ -34,7 +35,7 @@ UnitsOption = Annotated[list[str], typer.Option(help="A unit name or key; repeat
 
 
 def _day(value: str | None, option: str) -> dt.date:
-    return parse_date(value, option) or dt.date.today()
+    return parse_date(value, option) or clock.today()
 
 
 @meetings_app.command("list")

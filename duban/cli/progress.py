@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -14,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban.cli.ledger import JsonOption, PlanOption, actor, die, emit, pick_plan, reading, writing
+from duban.domain import clock
 from duban.exchange.errors import ExchangeError, Problem
 from duban.exchange.progress_read import read_progress
 from duban.exchange.progress_xlsx import ProgressUpload, write_progress
@@ -37,7 +37,7 @@ def export_progress(
         chosen = pick_plan(session, plan, published=True)
         if chosen.id not in {pid for pid, _ in unit_plans(session, found.id)}:
             die(f"“{found.name}”在方案“{chosen.title}”中没有承担任务")
-        sheet = progress_sheet(session, found, chosen, dt.date.today())
+        sheet = progress_sheet(session, found, chosen, clock.today())
         return write_progress(sheet), len(sheet.lines)
 
     data, count = reading(build)

@@ -6,7 +6,6 @@ deliveries failed (logged; the next run tries them again); 2 — bad input or co
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from duban.cli.ledger import JsonOption, actor, die, emit, open_store, parse_date, reading, writing
+from duban.domain import clock
 from duban.queries.reminders import channel_rows, failed_deliveries
 from duban.services import reminder_channels
 from duban.services.errors import ServiceError
@@ -44,7 +44,7 @@ def remind(
     digest per unit through each enabled channel, never the same reminder twice a period."""
     if ctx.invoked_subcommand is not None:
         return
-    day = parse_date(as_of, "--as-of") or dt.date.today()
+    day = parse_date(as_of, "--as-of") or clock.today()
     store = open_store()
     try:
         if dry_run:

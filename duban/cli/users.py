@@ -1,14 +1,16 @@
-"""``duban user add|passwd|disable`` and ``duban serve``."""
+"""``duban user add|passwd|disable|purge-sessions`` and ``duban serve``."""
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 from typing import Annotated
 
 import typer
 
-from duban.cli.ledger import actor, die, writing
-from duban.services import users
+from duban.cli.ledger import actor, die, open_store, writing
+from duban.models.base import utcnow
+from duban.services import sessions, users
 
 WORKER_HEALTHCHECK_SECONDS = 60
 """How long ``serve --workers N`` gives a worker to answer uvicorn's health check. uvicorn's
@@ -66,6 +68,27 @@ def user_disable(username: Annotated[str, typer.Argument(help="Sign-in name.")])
     with writing() as session:
         users.disable_user(session, username, actor=actor())
     print(f"已停用用户 {username}")
+
+
+@user_app.command("purge-sessions")
+def user_purge_sessions(
+    days: Annotated[
+        int, typer.Option("--days", help="Keep the rows of sessions over for fewer days.")
+    ] = sessions.KEEP.days,
+) -> None:
+    """Delete the rows of sessions over for more than --days (30): sign-in does it as it goes;
+    this is for a quiet site or a shorter period (cron)."""
+    if days < 1:
+        die("--days 应为正整数（保留的天数）")
+    store = open_store()
+    lifetime = dt.timedelta(hours=store.settings.session_max_hours)
+    try:
+        with store.write() as session:
+            gone = sessions.purge_sessions(session, now=utcnow(), lifetime=lifetime,
+                                           keep=dt.timedelta(days=days))  # fmt: skip
+    finally:
+        store.dispose()
+    print(f"已删除 {gone} 条结束超过 {days} 天的会话记录")
 
 
 def serve(

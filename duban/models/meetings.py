@@ -14,9 +14,11 @@ from duban.models.base import Base, utcnow
 
 class Meeting(Base):
     """One meeting: ``draft`` while recorded, ``circulating`` while the minutes go round for
-    sign-off, ``signed`` once every attending unit has signed."""
+    sign-off, ``signed`` once every attending unit has signed. A deleted meeting's id is never
+    given again (SQLite: AUTOINCREMENT, migration 0015; PostgreSQL's identity never reuses)."""
 
     __tablename__ = "meetings"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(unique=True)

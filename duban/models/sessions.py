@@ -12,7 +12,8 @@ from duban.models.base import Base, utcnow
 
 class UserSession(Base):
     """One sign-in: the cookie carries a random token, this row only its SHA-256 (a copy of the
-    table signs nobody in). A row with ``ended_at`` set never signs anyone in again."""
+    table signs nobody in). A row with ``ended_at`` set never signs anyone in again. A ticket for
+    the form after a sign-in with an expired password is a row born ended (``rotate``)."""
 
     __tablename__ = "sessions"
 
@@ -24,6 +25,6 @@ class UserSession(Base):
     """The last request seen, written at most every few minutes (not on every page view)."""
     ended_at: Mapped[dt.datetime | None]
     ended_reason: Mapped[str | None] = mapped_column(String(16))
-    """signout | password | disabled | expired | admin"""
+    """signout | password | disabled | expired | admin; a ticket: rotate (unused) | rotated"""
     address: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(200), default="")

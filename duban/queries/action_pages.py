@@ -1,6 +1,12 @@
-"""What the supervisor's 督办事项 page reads besides the list of actions: the ladder's proposals
-filtered, grouped by unit or by task with their counts and cut into pages, and the choices of
-its filters and of the new-action form.
+"""What the 督办事项 pages read: the list of actions a page at a time, most urgent first, with
+the counts by state (the supervisor's page and the unit's 我的任务); the ladder's proposals
+filtered, grouped by unit or by task with their counts and cut into pages; and the choices of
+the filters and of the new-action form. Both lists page alike (``queries.paging``).
+
+The list of actions is counted and cut in SQL: open and overdue first, then open (awaiting the
+unit), answered (awaiting the supervisor), held, and last the settled ones (closed, withdrawn);
+newest first within each. The API and ``duban actions list`` read it newest first instead, by
+``limit`` and ``offset`` (``action_slice``), also counted and cut in SQL.
 
 The proposals are the ones ``queries.ladder.proposals`` computed for one plan and day (one
 status evaluation, bounded by the plan's assignments); grouping and paging work on that list.
@@ -10,6 +16,7 @@ task number), and within a group red comes first, in task order.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -17,14 +24,16 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from duban.domain.actions import SEVERITY, ActionKind, Colour
+from duban.domain.actions import SEVERITY, ActionKind, ActionState, Colour
 from duban.models import Action, Assignment, Task, Unit
+from duban.permissions import Actor
+from duban.queries.actions import OVERDUE, ActionFilter, ActionRow, action_rows, rows_query
 from duban.queries.ladder import Proposal
+from duban.queries.paging import PAGE_SIZE, Paging, count_of, page_of, paging
 
-PAGE_SIZE = 50
 GROUPINGS = ("unit", "task")
 """How the proposals may be grouped: by the unit they go to, or by the task they are about."""
 _BY_SEVERITY = sorted(Colour, key=lambda c: -SEVERITY[c])
@@ -77,13 +86,16 @@ class ProposalPage:
     sections: list[ProposalSection]
     counts: dict[str, int]
     """The proposals the filter keeps, by colour."""
-    total: int
     offered: int
     """All the proposals of the day, before the filter."""
-    page: int
-    pages: int
+    paging: Paging
     units: list[tuple[int, str]]
     """``(unit id, name)`` of every unit with a proposal, for the unit filter."""
+
+    @property
+    def total(self) -> int:
+        """The proposals the filter keeps."""
+        return self.paging.total
 
 
 def proposal_page(
@@ -98,9 +110,8 @@ def proposal_page(
         members.setdefault(_group_id(p, by), []).append(p)
     groups = sorted((_group(by, items) for items in members.values()), key=_group_order)
     ordered = [p for g in groups for p in members[g.id]]
-    pages = max(1, -(-len(ordered) // size))
-    page = min(max(page, 1), pages)
-    shown = ordered[(page - 1) * size : page * size]
+    at = paging(len(ordered), page, size)
+    shown = at.cut(ordered)
     first = {g.id: members[g.id][0] for g in groups}
     by_id = {g.id: g for g in groups}
     sections = [
@@ -108,8 +119,7 @@ def proposal_page(
         for gid, run in groupby(shown, key=lambda p: _group_id(p, by))
     ]
     units = sorted({(p.unit_id, p.unit) for p in found}, key=lambda u: u[1])
-    return ProposalPage(groups, sections, _colours(chosen), len(chosen), len(found), page, pages,
-                        units)  # fmt: skip
+    return ProposalPage(groups, sections, _colours(chosen), len(found), at, units)
 
 
 def _group_id(p: Proposal, by: str) -> int:
@@ -135,6 +145,63 @@ def _group_order(g: ProposalGroup) -> tuple[Any, ...]:
 def _natural(label: str) -> tuple[Any, ...]:
     """``2. …`` before ``10. …``: digits compare as numbers."""
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", label))
+
+
+# --- the list of actions ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """One page of a list of actions and where it is in the list."""
+
+    rows: list[ActionRow]
+    paging: Paging
+
+
+def action_list_page(
+    session: Session, actor: Actor, as_of: dt.date, wanted: ActionFilter, *,
+    page: int = 1, size: int = PAGE_SIZE,
+) -> ActionPage:  # fmt: skip
+    """Page ``page`` of the actions ``actor`` may read that ``wanted`` keeps, as of ``as_of``,
+    most urgent first (module docstring; a page past the last shows the last). A unit's reader
+    gets its own unit's issued actions (``queries.actions.visible``)."""
+    query = rows_query(actor, as_of, wanted)
+    state = query.selected_columns.state_as_of
+    waiting = state == ActionState.OPEN.value
+    urgency = case(
+        (and_(waiting, _late(as_of)), 0), (waiting, 1),
+        (state == ActionState.ANSWERED.value, 2), (state == ActionState.HELD.value, 3),
+        else_=4,
+    )  # fmt: skip
+    found, at = page_of(session, query.order_by(urgency, Action.id.desc()), page, size)
+    return ActionPage(action_rows(found, as_of), at)
+
+
+def action_slice(
+    session: Session, actor: Actor | None, as_of: dt.date, wanted: ActionFilter, *,
+    limit: int, offset: int = 0,
+) -> tuple[list[ActionRow], int]:  # fmt: skip
+    """``limit`` of the actions ``actor`` may read that ``wanted`` keeps, as of ``as_of``, from
+    ``offset`` on, newest first (the API's and the command line's list; ``actor`` None: all), and
+    how many there are in all; counted and cut in SQL."""
+    query = rows_query(actor, as_of, wanted).order_by(Action.id.desc())
+    found = session.execute(query.limit(limit).offset(offset))
+    return action_rows(found, as_of), count_of(session, query)
+
+
+def state_counts(session: Session, actor: Actor, as_of: dt.date) -> dict[str, int]:
+    """The actions ``actor`` may read per state as of ``as_of``, and the open ones past their
+    due date once more as ``overdue``: one grouped statement."""
+    query = rows_query(actor, as_of, ActionFilter())
+    state = query.selected_columns.state_as_of
+    late = and_(state == ActionState.OPEN.value, _late(as_of))
+    grouped = query.with_only_columns(state, func.count(), func.count().filter(late))
+    found = session.execute(grouped.group_by(state)).all()
+    return {s: n for s, n, _ in found} | {OVERDUE: sum(late_n for _, _, late_n in found)}
+
+
+def _late(as_of: dt.date) -> ColumnElement[bool]:
+    return Action.due_on < as_of
 
 
 def units_with_actions(session: Session) -> list[tuple[int, str]]:

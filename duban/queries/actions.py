@@ -6,20 +6,21 @@ all of them, and other readers (viewers) every issued action. "As of" a day D: a
 is the one its last event on or before D left it in (``ActionEvent``, one row per change), so the
 state column the lists show, the overdue flag and the counts read only what had happened by D.
 
-An action's Word document is read by ``queries.action_documents``; the supervisor's page adds
-the ladder's proposals, grouped and paged, from ``queries.action_pages``.
+An action's Word document is read by ``queries.action_documents``; the pages' lists (a page at a
+time, most urgent first) and the ladder's proposals come from ``queries.action_pages``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.orm import Session
 
+from duban.domain import clock
 from duban.domain.actions import ActionState, overdue_reason
 from duban.models import (
     Action,
@@ -30,11 +31,15 @@ from duban.models import (
     Unit,
 )
 from duban.permissions import Actor, can
+from duban.queries.paging import count_of
+
+OVERDUE = "overdue"
 
 
 @dataclass(frozen=True)
 class ActionFilter:
-    """What a list asks for; ``None`` does not filter."""
+    """What a list asks for; ``None`` does not filter. ``state`` is an ``ActionState`` value or
+    ``OVERDUE`` (open and past its due date as of the list's day)."""
 
     state: str | None = None
     colour: str | None = None
@@ -168,24 +173,31 @@ def state_as_of(as_of: dt.date) -> Any:
     )
 
 
-def _rows_query(actor: Actor | None, as_of: dt.date, wanted: ActionFilter) -> Select[Any]:
+def rows_query(actor: Actor | None, as_of: dt.date, wanted: ActionFilter) -> Select[Any]:
+    """``(Action, task number, task title, unit name, state)`` of the actions ``actor`` may read
+    (``None``: all) that existed at ``as_of`` and ``wanted`` keeps, unordered; the state as of the
+    day is the column ``state_as_of``."""
     states = state_as_of(as_of)
     query = (
-        select(Action, Task.number, Task.title, Unit.name, states.c.state)
+        select(Action, Task.number, Task.title, Unit.name, states.c.state.label("state_as_of"))
         .join(states, states.c.action_id == Action.id)
         .join(Unit, Unit.id == Action.unit_id)
         .outerjoin(Task, Task.id == Action.task_id)
     )
     if actor is not None:
         query = query.where(visible(actor))
+    if wanted.state == OVERDUE:
+        query = query.where(states.c.state == ActionState.OPEN.value, Action.due_on < as_of)
+    elif wanted.state is not None:
+        query = query.where(states.c.state == wanted.state)
     for column, value in (
-        (states.c.state, wanted.state), (Action.colour, wanted.colour),
-        (Action.unit_id, wanted.unit_id), (Action.plan_id, wanted.plan_id),
-        (Action.task_id, wanted.task_id), (Action.kind, wanted.kind),
+        (Action.colour, wanted.colour), (Action.unit_id, wanted.unit_id),
+        (Action.plan_id, wanted.plan_id), (Action.task_id, wanted.task_id),
+        (Action.kind, wanted.kind),
     ):  # fmt: skip
         if value is not None:
             query = query.where(column == value)
-    return query.order_by(Action.id.desc())
+    return query
 
 
 def list_actions(
@@ -193,9 +205,15 @@ def list_actions(
 ) -> list[ActionRow]:
     """The actions ``actor`` may read that existed at ``as_of``, newest first (``actor`` None:
     all, for reports the caller has checked the reader may export)."""
+    query = rows_query(actor, as_of, wanted).order_by(Action.id.desc())
+    return action_rows(session.execute(query), as_of)
+
+
+def action_rows(found: Iterable[Any], as_of: dt.date) -> list[ActionRow]:
+    """The rows of ``rows_query`` as the lists show them."""
     return [
         _row(action, number, title, unit, state, as_of)
-        for action, number, title, unit, state in session.execute(_rows_query(actor, as_of, wanted))
+        for action, number, title, unit, state in found
     ]
 
 
@@ -211,8 +229,8 @@ def _row(
 def action_for(session: Session, actor: Actor, action_id: int) -> ActionDetail | None:
     """One action with its responses and history, or ``None`` when it is missing or not the
     reader's to see (the same answer)."""
-    today = dt.date.today()
-    query = _rows_query(actor, today, ActionFilter()).where(Action.id == action_id)
+    today = clock.today()
+    query = rows_query(actor, today, ActionFilter()).where(Action.id == action_id)
     found = session.execute(query).first()
     if found is None:
         return None
@@ -273,15 +291,7 @@ def counts_by_unit(
 
 def overdue_count(session: Session, actor: Actor, as_of: dt.date, plan_id: int) -> int:
     """How many actions of ``plan_id`` the reader may see were overdue at ``as_of``."""
-    rows = list_actions(session, actor, as_of, ActionFilter(state="open", plan_id=plan_id))
-    return sum(1 for r in rows if r.overdue)
-
-
-def state_counts(rows: list[ActionRow]) -> Counter[str]:
-    """Rows per state, with ``overdue`` counted on its own as well."""
-    counts = Counter(r.state for r in rows)
-    counts["overdue"] = sum(1 for r in rows if r.overdue)
-    return counts
+    return count_of(session, rows_query(actor, as_of, ActionFilter(OVERDUE, plan_id=plan_id)))
 
 
 def action_ref(session: Session, ref: str) -> tuple[int, int] | None:

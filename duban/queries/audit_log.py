@@ -10,16 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import Session
 
 from duban import audit
+from duban.domain.clock import SHANGHAI
 from duban.models import AuditEvent
 
 PAGE_SIZE = 50
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 ACTION_LABELS = {
     "plan.import": "导入方案",

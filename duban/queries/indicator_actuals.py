@@ -13,16 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from duban.domain.choices import UnitKind
+from duban.domain.clock import SHANGHAI
 from duban.models import RecordBatch, Target, Unit
 from duban.queries.indicators import CITY, IndicatorValue, evaluate, indicator
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CITY_WORDS = ("全市", "全区", "全县", "市", "")
 
 

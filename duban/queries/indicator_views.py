@@ -19,12 +19,13 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from duban.catalogue import text
+from duban.domain.clock import SHANGHAI
 from duban.domain.indicator_words import Formula, formula_words
 from duban.domain.indicators import Indicator, current_school_year
 from duban.domain.records import RecordKind, parse_kinds
 from duban.models import Record, RecordBatch, Unit
 from duban.permissions import Actor, can
-from duban.queries.indicator_actuals import CITY_WORDS, SHANGHAI, scope_keys
+from duban.queries.indicator_actuals import CITY_WORDS, scope_keys
 from duban.queries.indicators import (
     CITY,
     IndicatorValue,

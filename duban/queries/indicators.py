@@ -26,20 +26,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, select, true
 from sqlalchemy.orm import Session
 
 from duban.catalogue import text
 from duban.domain.choices import UnitKind
+from duban.domain.clock import SHANGHAI
 from duban.domain.indicators import Condition, Indicator, indicator_value, parse_indicators
 from duban.domain.records import parse_kinds
 from duban.models import Record, RecordBatch, Unit
 
 CITY = "city"
 CITY_NAME = "全市"
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @cache

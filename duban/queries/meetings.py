@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from duban.domain import clock
 from duban.domain.choices import Role, Status
 from duban.domain.meetings import (
     AgendaGroup,
@@ -25,7 +26,16 @@ from duban.domain.meetings import (
     years_to_check,
 )
 from duban.exchange.minutes_docx import DecisionLine, Minutes, SignLine
-from duban.models import Decision, Meeting, MeetingAttendee, MeetingFile, Plan, Task, Unit
+from duban.models import (
+    AuditEvent,
+    Decision,
+    Meeting,
+    MeetingAttendee,
+    MeetingFile,
+    Plan,
+    Task,
+    Unit,
+)
 from duban.permissions import Actor
 from duban.queries.status import TaskView, plan_status
 
@@ -115,6 +125,19 @@ def meeting_rows(session: Session) -> list[MeetingRow]:
 
 def decisions_plan(session: Session) -> Plan | None:
     return session.scalars(select(Plan).where(Plan.kind == "meetings").limit(1)).first()
+
+
+def highest_seq(session: Session) -> int:
+    """The highest ordinal (第N次) ever given, deleted meetings' included: a deletion's audit
+    event keeps the whole record, ordinal and all (``services.meeting_office``)."""
+    highest = session.scalar(select(func.max(Meeting.seq))) or 0
+    deleted = select(AuditEvent.before).where(
+        AuditEvent.object_type == "meeting", AuditEvent.action == "meeting.delete"
+    )
+    for before in session.scalars(deleted):
+        seq = (before or {}).get("seq")
+        highest = max(highest, seq if isinstance(seq, int) else 0)
+    return highest
 
 
 def meeting_page(session: Session, meeting_id: int, as_of: dt.date) -> MeetingPage | None:
@@ -261,7 +284,7 @@ def to_sign(session: Session, actor: Actor) -> list[Meeting]:
 
 def minutes_of(session: Session, meeting_id: int) -> Minutes | None:
     """The data of the meeting's minutes document (decisions' units from their assignments)."""
-    page = meeting_page(session, meeting_id, dt.date.today())
+    page = meeting_page(session, meeting_id, clock.today())
     if page is None:
         return None
     m = page.meeting

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from duban.domain import clock
 from duban.domain.choices import SEVERITY, ReportState, Role, Status, UnitKind
 from duban.domain.indicators import current_school_year
 from duban.domain.pace import TargetFacts, target_pace
@@ -81,7 +82,7 @@ def quality_report(
     today: dt.date | None = None,
 ) -> QualityReport:  # fmt: skip
     """The draft's contents for the city, or for the school ``school_key`` (module docstring)."""
-    as_of = report_date(plan, year, today or dt.date.today())
+    as_of = report_date(plan, year, today or clock.today())
     school = find_school(session, school_key) if school_key else None
     views = plan_status(session, plan, as_of, unit_key=school.key if school else None).tasks
     rows = {t.number: t for t in session.scalars(select(Task).where(Task.plan_id == plan.id))}

@@ -1,5 +1,6 @@
-"""Server-side sessions, read side: the session a cookie's token names (on every request) and a
-user's sessions still in force (the admin's user list).
+"""Server-side sessions, read side: the session a cookie's token names (on every request), a
+user's sessions still in force (the admin's user list) and the account a password-rotation ticket
+names (``duban.services.sessions`` says what a ticket is).
 
 The cookie carries a random token; the table holds only ``token_hash(token)``, so a copy of the
 table signs nobody in.
@@ -12,11 +13,16 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from duban.models import User, UserSession
 from duban.permissions import Actor
+
+ROTATE, ROTATED = "rotate", "rotated"
+"""``ended_reason`` of a password-rotation ticket not yet used, and of one used."""
+TICKET_LIFETIME = dt.timedelta(minutes=10)
+"""How long a rotation ticket lets its holder set a new password after the sign-in."""
 
 
 @dataclass(frozen=True)
@@ -104,3 +110,22 @@ def sessions_in_force(
     for row in session.execute(query):
         found.setdefault(row.username, []).append(SessionRow(*row))
     return found
+
+
+def rotation_pending(ticket: str, now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The row of ``ticket`` if it is a rotation ticket not used and younger than its lifetime."""
+    return (
+        UserSession.token_hash == token_hash(ticket),
+        UserSession.ended_reason == ROTATE,
+        UserSession.created_at >= now - TICKET_LIFETIME,
+    )
+
+
+def rotation_user(session: Session, ticket: str, now: dt.datetime) -> str | None:
+    """The user name of the active account ``ticket`` was given to, while it may be used."""
+    query = (
+        select(User.username)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(*rotation_pending(ticket, now), User.active)
+    )
+    return session.scalars(query).first()

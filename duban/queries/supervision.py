@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -32,6 +31,7 @@ from duban.domain.actions import (
     Colour,
 )
 from duban.domain.choices import Cadence, Pace, Role, Status
+from duban.domain.clock import SHANGHAI
 from duban.domain.periods import Period, owed_period, parse_key
 from duban.domain.scorecard import SCORE_FORMULA
 from duban.exchange.supervision_docx import (
@@ -63,7 +63,6 @@ from duban.queries.meetings import meeting_check
 from duban.queries.scorecard import unit_scorecards
 from duban.queries.status import PlanStatus
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 LATE = (Status.OVERDUE, Status.DONE_LATE)
 
 

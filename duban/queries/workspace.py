@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from duban.domain import clock
 from duban.domain.choices import Cadence, ReportState, Role
 from duban.domain.periods import Period, counting_period, parse_key
 from duban.models import Assignment, Evidence, Plan, Report, ReportFigure, Target, Task, Unit
@@ -291,7 +292,7 @@ def review_queue(
     rows = session.execute(query.order_by(Report.submitted_on, Report.id).limit(REVIEW_PAGE))
     items = [_review_item(*row) for row in rows]
     _add_figures_and_files(session, {i.id: i for i in items})
-    checks = claim_checks(session, [i.id for i in items], as_of or dt.date.today())
+    checks = claim_checks(session, [i.id for i in items], as_of or clock.today())
     for item in items:
         item.claims = checks.get(item.id, [])
     pairs = session.execute(_joined(Plan.id, Plan.title, Unit.id, Unit.name).where(submitted))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from duban import audit
 from duban.config import Settings
+from duban.domain import clock
 from duban.domain.actions import (
     ACTION_STATE_LABELS,
     VERB_WORDS,
@@ -89,7 +90,7 @@ def issue_action(
 ) -> Action:  # fmt: skip
     """Issue a new action: numbered, open, awaiting the unit's answer by its due date."""
     action = new_action(session, draft, actor)
-    _issue(session, action, draft.due_on, ladder, on or dt.date.today(), actor)
+    _issue(session, action, draft.due_on, ladder, on or clock.today(), actor)
     return action
 
 
@@ -99,7 +100,7 @@ def hold_action(
 ) -> Action:  # fmt: skip
     """Record a proposed action without issuing it: held (暂缓) for later, or, with ``withdraw``,
     set aside for good (撤回). Either needs a reason; it has no number."""
-    day_ = on or dt.date.today()
+    day_ = on or clock.today()
     action = new_action(session, draft, actor)
     action.due_on = draft.due_on
     verb = Verb.WITHDRAW if withdraw else Verb.HOLD
@@ -115,7 +116,7 @@ def issue_held_action(
     """Issue an action that was held."""
     action = _action(session, action_id, expected_version)
     _allowed(action, Verb.ISSUE)
-    _issue(session, action, due_on or action.due_on, ladder, on or dt.date.today(), actor)
+    _issue(session, action, due_on or action.due_on, ladder, on or clock.today(), actor)
     return action
 
 
@@ -141,7 +142,7 @@ def reopen_action(
 ) -> Action:  # fmt: skip
     """Send an answered or closed action back to the unit, with a reason and maybe a new due
     date: it is open again."""
-    day_ = on or dt.date.today()
+    day_ = on or clock.today()
     action = _action(session, action_id, expected_version)
     if due_on is not None:
         _check_due(action.issued_on or day_, due_on)
@@ -163,7 +164,7 @@ def respond_action(
     check_text("答复内容", text)
     _allowed(action, Verb.RESPOND)
     check_uploads(settings, uploads)
-    day_ = on or dt.date.today()
+    day_ = on or clock.today()
     response = ActionResponse(action_id=action.id, text=text.strip(), author=actor,
                               responded_on=day_)  # fmt: skip
     for upload in uploads:
@@ -198,7 +199,7 @@ def _step(
 ) -> Action:  # fmt: skip
     action = _action(session, action_id, expected_version)
     target = _allowed(action, verb)
-    _event(session, action, verb, target, on or dt.date.today(), _reason(reason, verb), actor)
+    _event(session, action, verb, target, on or clock.today(), _reason(reason, verb), actor)
     return action
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban import audit
+from duban.domain import clock
 from duban.domain.extensions import (
     OPEN_STATES,
     ExtensionFact,
@@ -147,7 +148,7 @@ def _open_request(session: Session, assignment_id: int) -> Extension | None:
 
 
 def _day(at: dt.date | None, what: str) -> dt.date:
-    today = dt.date.today()
+    today = clock.today()
     if at is not None and at > today:
         raise Invalid(f"{what}日期 {at.isoformat()} 晚于今天")
     return at or today

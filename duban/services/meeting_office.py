@@ -12,7 +12,9 @@ no decision (a decision is a task of the ledger, with assignments, reports and s
 unit's sign-off (another unit's act). Otherwise the deletion is refused, saying why. The audit
 event keeps the whole record (minutes included) and the reason; the attachments' rows go with
 the meeting, their files stay in the store until ``evidence sweep`` quarantines the ones no row
-refers to any more.
+refers to any more. Neither the deleted meeting's id nor its ordinal (第N次) is given again: ids
+never go back (migration 0015), and the next ordinal counts the deleted ones
+(``queries.meetings.highest_seq`` reads them from their audit events).
 """
 
 from __future__ import annotations
@@ -26,26 +28,30 @@ from sqlalchemy.orm import Session
 
 from duban import audit
 from duban.config import Settings
+from duban.domain import clock
 from duban.domain.meetings import MeetingState
 from duban.models import Meeting, MeetingAttendee, MeetingFile, Task, Unit
+from duban.services.dates import required_day
 from duban.services.drafts import Upload
 from duban.services.errors import Conflict, Invalid, NotFound
 from duban.services.evidence import keep_file
 from duban.services.meetings import clean_text, get_meeting, named_units, snapshot
 
 MAX_SIGNER = 100
+MAX_UNIT = 200
 MAX_REASON = 2000
 
 
 @dataclass
 class PaperSignoff:
-    """A sign-off that came back on paper: the attending unit (its id, or its name or key as
-    people write it), the signer's name as written, the day signed, an optional opinion and an
-    optional scan of the signed page."""
+    """A sign-off that came back on paper, as a form, the API or the command line gives it: the
+    attending unit (its id — a number, or its digits as a form sends them — or its name or key
+    as people write it), the signer's name as written, the day signed (a date or its ISO text),
+    an optional opinion and an optional scan of the signed page."""
 
     unit: int | str
     signer: str
-    signed_on: dt.date
+    signed_on: dt.date | str
     opinion: str = ""
     scan: Upload | None = None
 
@@ -55,8 +61,10 @@ def record_paper_signoff(
     today: dt.date | None = None, actor: str,
 ) -> MeetingAttendee:  # fmt: skip
     """Record the paper sign-off (纸质会签) of an attending unit of a circulating meeting."""
+    chosen = _unit_choice(entered.unit)
+    signed_on = required_day(entered.signed_on, "会签日期")
     meeting = get_meeting(session, meeting_id, lock=True)
-    attendee = _attendee(session, meeting, entered.unit)
+    attendee = _attendee(session, meeting, chosen)
     unit = session.get(Unit, attendee.unit_id)
     name = unit.name if unit else str(attendee.unit_id)
     if meeting.state != MeetingState.CIRCULATING:
@@ -66,10 +74,10 @@ def record_paper_signoff(
     signer = clean_text(entered.signer, "签字人", required=True)
     if len(signer) > MAX_SIGNER:
         raise Invalid(f"签字人不超过 {MAX_SIGNER} 字")
-    _check_day(entered.signed_on, meeting, today or dt.date.today())
+    _check_day(signed_on, meeting, today or clock.today())
     opinion = clean_text(entered.opinion, "会签意见") or None
     scan = _keep_scan(session, settings, meeting, entered.scan)
-    attendee.signed_on, attendee.signed_by, attendee.opinion = entered.signed_on, signer, opinion
+    attendee.signed_on, attendee.signed_by, attendee.opinion = signed_on, signer, opinion
     attendee.paper, attendee.recorded_by, attendee.file = True, actor, scan
     if all(a.signed_on is not None for a in meeting.attendees):
         meeting.state = MeetingState.SIGNED
@@ -78,7 +86,7 @@ def record_paper_signoff(
         session, actor=actor, action="meeting.sign_paper", object_type="meeting",
         object_id=meeting.id, label=f"{meeting.number} {name}",
         after={"unit": attendee.unit_id, "unit_name": name, "signer": signer,
-               "signed_on": entered.signed_on, "opinion": opinion, "state": meeting.state,
+               "signed_on": signed_on, "opinion": opinion, "state": meeting.state,
                "scan": {"sha256": scan.sha256, "name": scan.name} if scan else None},
     )  # fmt: skip
     return attendee
@@ -111,6 +119,18 @@ def delete_meeting(session: Session, meeting_id: int, *, reason: str, actor: str
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _unit_choice(unit: int | str) -> int | str:
+    """The unit chosen: an id (a number, or ASCII digits) or a name or key as written."""
+    if isinstance(unit, int):
+        return unit
+    text = unit.strip()
+    if not text:
+        raise Invalid("请选择会签单位")
+    if len(text) > MAX_UNIT:
+        raise Invalid(f"会签单位不超过 {MAX_UNIT} 字（收到“{text[:20]}…”）")
+    return int(text) if text.isascii() and text.isdigit() else text
 
 
 def _attendee(session: Session, meeting: Meeting, unit: int | str) -> MeetingAttendee:

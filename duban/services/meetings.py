@@ -23,10 +23,12 @@ from sqlalchemy.orm import Session
 
 from duban import audit
 from duban.config import Settings
+from duban.domain import clock
 from duban.domain.meetings import MeetingState
 from duban.domain.registry import Registry
 from duban.models import Assignment, Decision, Meeting, MeetingAttendee, MeetingFile, Plan, Task
 from duban.models.base import utcnow
+from duban.queries.meetings import highest_seq
 from duban.queries.units import current_registry, unit_ids
 from duban.services.errors import Conflict, Invalid, NotFound
 from duban.services.evidence import keep_file
@@ -59,9 +61,9 @@ class DecisionInput:
 
 
 def record_meeting(session: Session, entered: MeetingInput, *, actor: str) -> Meeting:
-    """A new meeting in ``draft``, numbered after the last one (第N次联席会议 unless named)."""
-    seq = (session.scalar(select(func.max(Meeting.seq))) or 0) + 1
-    meeting = Meeting(seq=seq, state=MeetingState.DRAFT, recorded_by=actor)
+    """A new meeting in ``draft``, numbered after the last one recorded, deleted ones included
+    (第N次联席会议 unless named)."""
+    meeting = Meeting(seq=highest_seq(session) + 1, state=MeetingState.DRAFT, recorded_by=actor)
     _apply(session, meeting, entered)
     session.add(meeting)
     session.flush()
@@ -148,7 +150,7 @@ def circulate_minutes(
     if not meeting.attendees:
         raise Invalid(f"{meeting.number}没有参会单位，不能送会签")
     before = snapshot(meeting)
-    meeting.state, meeting.circulated_on = MeetingState.CIRCULATING, at or dt.date.today()
+    meeting.state, meeting.circulated_on = MeetingState.CIRCULATING, at or clock.today()
     _audit(session, meeting, "meeting.circulate", actor, before)
     return meeting
 
@@ -167,7 +169,7 @@ def sign_minutes(
         raise Conflict(f"{meeting.number}的纪要不在会签中，不能会签")
     if attendee.signed_on is not None:
         raise Conflict(f"本单位已于 {attendee.signed_on.isoformat()} 会签{meeting.number}的纪要")
-    day = at or dt.date.today()
+    day = at or clock.today()
     if meeting.circulated_on and day < meeting.circulated_on:
         raise Invalid(f"会签日期 {day.isoformat()} 早于纪要送签日期")
     attendee.signed_on, attendee.signed_by = day, actor
@@ -206,7 +208,7 @@ def _apply(session: Session, meeting: Meeting, entered: MeetingInput) -> None:
         raise Invalid("请填写会议召集人")
     if len(convener) > 100 or len(entered.place.strip()) > 200:
         raise Invalid("召集人不超过 100 字，会议地点不超过 200 字")
-    if entered.held_on > dt.date.today() + dt.timedelta(days=366):
+    if entered.held_on > clock.today() + dt.timedelta(days=366):
         raise Invalid(f"会议日期 {entered.held_on.isoformat()} 不合理")
     number = entered.number.strip() or f"第{meeting.seq}次联席会议"
     if len(number) > 64:

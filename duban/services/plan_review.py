@@ -24,6 +24,7 @@ from duban.domain.choices import UNIT_KIND_LABELS, UnitKind
 from duban.models import Plan, Task, Unit, UnitProposal
 from duban.queries.units import current_registry
 from duban.services import units
+from duban.services.dates import parse_day
 from duban.services.errors import Conflict, Invalid, NotFound
 
 MAX_TITLE = 300
@@ -114,19 +115,6 @@ def draft_plan(session: Session, plan_id: int) -> Plan:
     if plan.state != "draft":
         raise Conflict(f"方案 {plan_id} 已发布，只能查看，不能再校正")
     return plan
-
-
-def parse_day(value: str | dt.date | None, label: str) -> dt.date | None:
-    """A date from a form: ISO ``2021-07-31``; empty means none."""
-    if value is None or isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(f"{label}应为日期，如 2021-07-31，或留空（收到“{text[:20]}”）") from None
 
 
 def _task(session: Session, plan: Plan, number: str) -> Task:

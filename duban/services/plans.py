@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban import audit
+from duban.domain import clock
 from duban.domain.registry import Registry
 from duban.models import Assignment, Plan, Target, Task, UnitProposal
 from duban.models.base import utcnow
@@ -44,7 +45,7 @@ def import_plan(
     if not parsed.tasks:
         raise Invalid(f"{name}：未找到带责任单位的任务，不是任务分工方案")
     previous = _latest_version(session, parsed.title)
-    plan = _store_plan(session, parsed, data, name, effective or dt.date.today(), previous)
+    plan = _store_plan(session, parsed, data, name, effective or clock.today(), previous)
     unknown = _propose_unknown(session, plan, parsed, current_registry(session))
     diff = _diff(session, previous, plan) if previous else {}
     after = {"sha256": digest, "tasks": len(parsed.tasks), "version": plan.version}

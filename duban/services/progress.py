@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from duban import audit
+from duban.domain import clock
 from duban.domain.choices import Cadence, ReportState
 from duban.domain.periods import counting_period
 from duban.exchange.errors import Problem
@@ -63,7 +64,7 @@ def import_progress(
 
     ``unit_id=None`` (an operator at the command line) takes the workbook's own unit.
     """
-    day = dt.date.today()
+    day = clock.today()
     unit = _unit(session, upload, unit_id)
     plan = _plan(session, upload, day)
     owned = _owned(session, plan.id, unit.id)

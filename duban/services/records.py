@@ -9,7 +9,6 @@ file again (same sha256 as the current upload) changes nothing; every other uplo
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from duban import audit
 from duban.catalogue import text
+from duban.domain import clock
 from duban.domain.choices import UnitKind
 from duban.domain.records import RecordKind, RecordRow, Value, parse_kinds, school_year_label
 from duban.models import Record, RecordBatch, Unit
@@ -105,7 +105,7 @@ def _kind(key: str) -> RecordKind:
 
 
 def _check_year(year: int) -> None:
-    latest = dt.date.today().year
+    latest = clock.today().year
     if not FIRST_YEAR <= year <= latest:
         raise Invalid(f"学年 {year} 无效，应在 {FIRST_YEAR} 到 {latest} 之间（按学年开始的年份）")
 

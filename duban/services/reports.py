@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from duban import audit
+from duban.domain import clock
 from duban.domain.choices import Cadence, ClaimedState, ReportState
 from duban.domain.periods import counting_period
 from duban.models import Assignment, PeriodLock, Plan, Report, ReportFigure, Target
@@ -47,8 +48,8 @@ def submit_report(
     if plan.state != "published":
         raise Conflict(f"方案“{plan.title}”尚未发布，不能报送进展")
     state = _claimed(claimed)
-    day = at or dt.date.today()
-    if at is not None and at > dt.date.today():
+    day = at or clock.today()
+    if at is not None and at > clock.today():
         raise Invalid(f"补录日期 {at.isoformat()} 晚于今天")
     period = counting_period(day, Cadence(plan.cadence), plan.grace_days)
     _refuse_locked(session, plan, period.key)
@@ -86,7 +87,7 @@ def send_draft(
     report = _report(session, report_id, expected_version, ReportState.DRAFT)
     before = _snapshot(report)
     plan = report_plan(session, report)
-    day = at or dt.date.today()
+    day = at or clock.today()
     _require_late_reason(_assignment(session, report.assignment_id), day, report.late_reason)
     period = counting_period(day, Cadence(plan.cadence), plan.grace_days)
     _refuse_locked(session, plan, period.key)
@@ -125,7 +126,7 @@ def accept_report(
     report = _report(session, report_id, expected_version, ReportState.SUBMITTED)
     _refuse_locked(session, report_plan(session, report), report.period_key)
     before = _snapshot(report)
-    day = at or dt.date.today()
+    day = at or clock.today()
     if report.submitted_on and day < report.submitted_on:
         raise Invalid(f"审核日期 {day.isoformat()} 早于报送日期 {report.submitted_on.isoformat()}")
     report.state, report.accepted_on = ReportState.ACCEPTED, day
@@ -147,7 +148,7 @@ def return_report(
         raise Invalid("退回报告须写明退回原因")
     report = _report(session, report_id, expected_version, ReportState.SUBMITTED)
     before = _snapshot(report)
-    day = at or dt.date.today()
+    day = at or clock.today()
     if report.submitted_on and day < report.submitted_on:
         raise Invalid(f"退回日期 {day.isoformat()} 早于报送日期 {report.submitted_on.isoformat()}")
     report.state, report.returned_on, report.return_reason = ReportState.RETURNED, day, reason

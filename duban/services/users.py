@@ -12,7 +12,8 @@ for one account or twenty from one address within 15 minutes refuse further atte
 window passes; the lockout is written to the audit trail. The web sign-in
 (``sign_in_session``) reads and hashes outside the write transaction and writes only the attempt
 and the session, so sign-ins do not queue behind each other's argon2id. A password change or a
-disabled account ends the user's open sessions (``duban.services.sessions``).
+disabled account ends the user's open sessions (``duban.services.sessions``); a user changes
+their own password through ``duban.services.passwords``.
 
 Password rotation is a setting, off by default (DUBAN_PASSWORD_MAX_AGE_DAYS): when on, a right
 password older than that many days signs nobody in until it is changed (docs/security.md says
@@ -22,6 +23,8 @@ why it is off: 等保 asks for rotation, OWASP ASVS 5.0 advises against forcing 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import secrets
 from dataclasses import dataclass, field, replace
 
 from argon2 import PasswordHasher
@@ -44,6 +47,7 @@ ACCOUNT_LIMIT = 5
 ADDRESS_LIMIT = 20
 MIN_PASSWORD = 8
 TOO_MANY = "登录失败次数过多，请15分钟后再试"
+WRONG_PASSWORD = "用户名或密码不正确"
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,8 @@ class SignIn:
     """The password is right but older than the rotation setting: change it before going on."""
     token: str | None = None
     """The new session's token, for the cookie (``sign_in_session`` only)."""
+    ticket: str | None = None
+    """With ``must_change``: the rotation ticket for the cookie (``sign_in_session`` only)."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +83,7 @@ class Checked:
 
 def hash_password(password: str) -> str:
     """The argon2id hash of an acceptable password."""
-    _check_password(password)
+    check_password(password)
     return HASHER.hash(password)
 
 
@@ -114,7 +120,7 @@ def set_password(
     user has open end, so whoever knew the old password is out — all but ``keep`` (a session
     token: the one the change is made from, when the user changes their own)."""
     user = _user(session, username)
-    _check_password(password)
+    check_password(password)
     user.password_hash, user.password_changed_at = HASHER.hash(password), utcnow()
     ended = sessions.end_user_sessions(session, user.id, reason="password", keep=keep)
     audit.record(session, actor=actor, action="user.password", object_type="user",
@@ -149,21 +155,24 @@ def sign_in(
 
 def sign_in_session(
     store: Store, username: str, password: str, *, address: str, user_agent: str,
-    max_age_days: int = 0,
+    lifetime: dt.timedelta, max_age_days: int = 0,
 ) -> SignIn:  # fmt: skip
     """A web sign-in: the throttle and the account read in a read transaction, the password
     checked (argon2id, the slow part) outside any, then one short write transaction records the
-    attempt and starts the session, whose token comes back for the cookie. Sign-ins do not
-    queue behind each other's hashing. A right password due for rotation starts no session."""
+    attempt and starts the session (``lifetime``: DUBAN_SESSION_MAX_HOURS), whose token comes
+    back for the cookie. Sign-ins do not queue behind each other's hashing. A right password due
+    for rotation starts no session, only a ticket for the form asking for a new one."""
     with store.read() as session:
         checked = read_sign_in(session, username, address=address, max_age_days=max_age_days)
     checked = verify_sign_in(checked, password)
     with store.write() as session:
         result = record_sign_in(session, checked)
-        if result.actor is None or result.must_change:
+        if result.actor is None:
             return result
-        token = sessions.start_session(session, result.actor.user_id, address=address,
-                                       user_agent=user_agent)  # fmt: skip
+        user_id, seen = result.actor.user_id, {"address": address, "user_agent": user_agent}
+        if result.must_change:
+            return replace(result, ticket=sessions.start_rotation(session, user_id, **seen))
+        token = sessions.start_session(session, user_id, lifetime=lifetime, **seen)
     return replace(result, token=token)
 
 
@@ -183,12 +192,16 @@ def read_sign_in(
 
 
 def verify_sign_in(checked: Checked, password: str) -> Checked:
-    """A sign-in's second step, no database: the password against the hash read (slow)."""
-    if checked.stored_hash is None:
+    """A sign-in's second step, no database: the password against the hash read (slow). An
+    unknown or disabled account's is checked against ``dummy_hash()``, which nothing matches:
+    the same work, so the time taken does not tell which user names exist."""
+    if checked.throttled:
         return checked
     try:
-        HASHER.verify(checked.stored_hash, password)
+        HASHER.verify(checked.stored_hash or dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return checked
+    if checked.stored_hash is None:
         return checked
     weak = HASHER.check_needs_rehash(checked.stored_hash)
     return replace(checked, matched=True, rehash=HASHER.hash(password) if weak else None)
@@ -212,7 +225,7 @@ def record_sign_in(session: Session, checked: Checked) -> SignIn:
             audit.record(session, actor=f"anonymous@{address}", action="user.lockout",
                          object_type="user", object_id=user.id if user else None,
                          label=username)  # fmt: skip
-        return SignIn(None, "用户名或密码不正确")
+        return SignIn(None, WRONG_PASSWORD)
     assert user is not None
     if checked.rehash and user.password_hash == checked.stored_hash:
         user.password_hash = checked.rehash
@@ -230,18 +243,11 @@ def password_expired(user: User, max_age_days: int, now: dt.datetime | None = No
     return (now or utcnow()) - user.password_changed_at > dt.timedelta(days=max_age_days)
 
 
-def change_own_password(
-    session: Session, username: str, old: str, new: str, *, address: str
-) -> User:
-    """A user replaces their own password (the old one checked and throttled like a sign-in);
-    the new one must differ from the old. The user's open sessions end (``set_password``): the
-    caller starts the one the user goes on with."""
-    checked = sign_in(session, username, old, address=address)
-    if checked.actor is None:
-        raise Invalid(checked.message or "用户名或密码不正确")
-    if new == old:
-        raise Invalid("新密码不能与原密码相同")
-    return set_password(session, username, new, actor=username)
+@functools.cache
+def dummy_hash() -> str:
+    """The hash of a random password nobody knows, made once per process with ``HASHER``'s
+    parameters (at the first sign-in of an unknown name, not at import)."""
+    return HASHER.hash(secrets.token_urlsafe(32))
 
 
 def _throttled(session: Session, username: str, address: str) -> bool:
@@ -256,7 +262,8 @@ def _failures(session: Session, who: ColumnElement[bool]) -> int:
     return session.scalar(query.where(LoginAttempt.at >= utcnow() - WINDOW)) or 0
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
+    """Refuse a password the rules do not accept (Invalid, in Chinese)."""
     if len(password) < MIN_PASSWORD:
         raise Invalid(f"密码至少{MIN_PASSWORD}个字符")
 

@@ -1,13 +1,16 @@
-"""What the supervision-action pages (``routes.actions``) and API (``api.actions``) share: the
-deployment's escalation ladder, the published plan a request names, and the words of the
-supervisor's steps on an action (``services.actions.STEPS``), which both register one route each.
+"""What the supervision-action pages (``routes.actions``, the actions on 我的任务) and API
+(``api.actions``) share: the deployment's escalation ladder, the published plan a request names,
+the words of the supervisor's steps on an action (``services.actions.STEPS``), which both
+register one route each, and the page number of a paged list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Query, Request
+from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from duban.domain.actions import Verb
@@ -16,6 +19,18 @@ from duban.models import Plan
 from duban.queries.dashboard import published_plans
 from duban.queries.ladder import load_ladder
 from duban.services.errors import Invalid
+from duban.web.schemas import MAX_ID
+
+
+def blank(value: object) -> object:
+    """A filter left at 全部 comes as ``unit=``: no filter, not an error."""
+    return None if value == "" else value
+
+
+PageNumber = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(blank),
+                       Query()]  # fmt: skip
+"""Which page of a paged list: blank or left out is the first; a page past the last shows the
+last (``queries.paging``); anything but a whole number from 1 is refused (422)."""
 
 STEP_SUMMARIES = {
     Verb.ISSUE: "发出暂缓的督办事项",

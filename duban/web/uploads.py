@@ -2,11 +2,13 @@
 
 Shared by the pages that take an xlsx upload (离线填报, 学校数据). The limit is the exchange
 reader's ``ReadLimits.max_bytes``; a refusal is a ``Problem`` the page lists like any other.
-``files_of`` reads the files of an answer or report form for the services' checks.
+``files_of`` reads the files of an answer or report form for the services' checks;
+``form_refusal`` words the form parser's own refusals (too many files or fields, a field too long).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from fastapi import Request
@@ -17,6 +19,8 @@ from duban.exchange.xlsxread import ReadLimits
 from duban.services.drafts import Upload
 
 CHUNK = 1024 * 1024
+MAX_FILES = 20
+"""The most files one form takes (a report's evidence, an answer's attachments)."""
 
 
 def declared_length(request: Request) -> int:
@@ -70,3 +74,22 @@ def files_of(items: Iterable[object], limit: int) -> list[Upload]:
             size = item.size if item.size is not None else len(data)
             out.append(Upload(item.filename.replace("\x00", ""), data, size))
     return out
+
+
+PARSER_REFUSALS = (
+    (r"Maximum number of files is (\d+)", "文件过多：一次至多上传 {} 个文件"),
+    (r"Maximum number of fields is (\d+)", "表单项过多：一个表单至多 {} 项"),
+    (r"exceeded maximum size of (\d+)KB", "表单中有一项过长：文件以外的每项至多 {} KB"),
+    (r"Invalid multipart data|Missing boundary|header field \"name\"|error parsing the body",
+     "表单无法解析：须为有效的 multipart/form-data 表单"),
+)  # fmt: skip
+"""Starlette's English refusals of a form (``MultiPartException`` and FastAPI's own), in words."""
+
+
+def form_refusal(detail: str) -> str | None:
+    """The refusal of a form the parser would not read, naming the limit it passed; ``None``
+    when ``detail`` is no such refusal."""
+    for pattern, words in PARSER_REFUSALS:
+        if found := re.search(pattern, detail):
+            return words.format(*found.groups())
+    return None

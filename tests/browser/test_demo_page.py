@@ -3,7 +3,6 @@ in, and the dashboard shows done and overdue work (its screenshot is the README'
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from duban.config import Settings
 from duban.db import Store
+from duban.domain import clock
 from duban.migrate import upgrade
 from duban.services.demo import Demo, build_demo
 from duban.web.app import create_app
@@ -26,7 +26,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Demo]]
     store = Store(settings)
     upgrade(store.engine)
     with store.write() as session:
-        made = build_demo(session, settings, today=dt.date.today(), seed=1)
+        made = build_demo(session, settings, today=clock.today(), seed=1)
     with serving(create_app(settings, store)) as url:
         yield url, made
     store.dispose()

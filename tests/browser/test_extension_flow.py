@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from duban.domain import clock
 from tests.browser.conftest import Deployment, shot
 from tests.browser.test_pages import sign_in
 from tests.extension_factories import month_end, revise_task_5_due_this_month
@@ -25,7 +26,7 @@ def status_of(page: Any) -> str:
 def test_a_unit_asks_the_supervisor_reviews_the_admin_approves_the_status_turns_back(
     browser: Any, deployment: Deployment
 ) -> None:
-    url, today = deployment.url, dt.date.today()
+    url, today = deployment.url, clock.today()
     plan = revise_task_5_due_this_month(deployment.store, today)
     deadline = month_end(today)
     later, proposed = deadline + dt.timedelta(days=5), deadline + dt.timedelta(days=92)

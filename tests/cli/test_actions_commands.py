@@ -1,13 +1,19 @@
 """``duban actions …``: the ladder's proposals, issue / hold / withdraw / close / reopen, the list
-as of a date and the numbered document, on the embedded SQLite."""
+as of a date (``--limit`` at a time from ``--offset``) and the numbered document, on the embedded
+SQLite."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 
+from duban.config import Settings
+from duban.db import Store
+from tests.action_factories import published_plan_id, spread_actions
 from tests.cli.conftest import Run
 
 AS_OF = "2021-08-05"  # task 1 (deadline 2021-07-31) is overdue, nothing reported anywhere
@@ -64,6 +70,10 @@ def test_refusals_are_one_line_and_exit_2(duban: Run) -> None:
         (("actions", "issue", "9:9:red", "--on", AS_OF), "没有建议“9:9:red”"),
         (("actions", "close", "77"), "没有编号为 77 的督办事项"),
         (("actions", "list", "--state", "lost"), "--state “lost”无效"),
+        (("actions", "list", "--limit", "0"), "--limit 0 无效，应为 1 到 500 之间的整数"),
+        (("actions", "list", "--limit", "501"), "--limit 501 无效"),
+        (("actions", "list", "--offset", "-1"), "--offset -1 无效，应为 0 到 2147483647"),
+        (("actions", "list", "--offset", str(2**31)), f"--offset {2**31} 无效"),
         (("actions", "issue", "--unit", "zw-edu", "--task", "1", "--due", "2000-01-01"),
          "早于发文日期"),
         (("actions", "docx", "5", "-o", "x.docx"), "没有编号为 5 的已发出督办事项"),
@@ -71,6 +81,36 @@ def test_refusals_are_one_line_and_exit_2(duban: Run) -> None:
         done = duban(*args)
         assert done.returncode == 2 and words in done.stderr, (args, done.stderr)
         assert "Traceback" not in done.stderr
+
+
+def test_the_list_shows_fifty_newest_first_and_says_which(duban: Run, tmp_path: Path) -> None:
+    store = Store(Settings(home=tmp_path / "home"))
+    made = spread_actions(store, published_plan_id(store), 60, today=dt.date(2026, 6, 15))
+    store.dispose()
+    newest = sorted((n for m in made.values() for n in m), reverse=True)
+
+    def listed(*args: str) -> dict[str, Any]:
+        done = duban("actions", "list", "--as-of", "2026-06-15", "--json", *args)
+        assert done.returncode == 0, done.stderr
+        found: dict[str, Any] = json.loads(done.stdout)
+        return found
+
+    def ids(found: dict[str, Any]) -> list[int]:
+        return [a["id"] for a in found["actions"]]
+
+    first = listed()
+    assert (first["total"], first["limit"], first["offset"]) == (60, 50, 0)
+    assert ids(first) == newest[:50] and ids(listed("--offset", "50")) == newest[50:]
+    assert ids(listed("--limit", "5", "--offset", "7")) == newest[7:12]
+    assert listed("--state", "held")["total"] == 10
+    for args, words in (
+        ((), "共 60 条，显示第 1–50 条"),
+        (("--offset", "50"), "共 60 条，显示第 51–60 条"),
+        (("--offset", "60"), "共 60 条，--offset 60 之后没有了"),
+        (("--state", "held", "--limit", "3"), "共 10 条，显示第 1–3 条"),
+    ):  # fmt: skip
+        done = duban("actions", "list", "--as-of", "2026-06-15", *args)
+        assert done.returncode == 0 and done.stdout.rstrip().endswith(words), done.stdout
 
 
 PDF = b"%PDF-1.4\n% rectification plan\n"

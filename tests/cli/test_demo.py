@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import io
 import json
@@ -15,9 +14,10 @@ from typing import Any
 import pytest
 from docx import Document
 
+from duban.domain import clock
 from tests.cli.conftest import cli
 
-TODAY = dt.date.today().isoformat()
+TODAY = clock.today().isoformat()
 KINDS = {"done", "done_late", "overdue", "due_soon", "unreported", "on_track"}
 
 

@@ -9,6 +9,7 @@ from docx import Document
 from sqlalchemy import select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.domain.claims import Verdict
 from duban.exchange.supervision_docx import supervision_docx
 from duban.models import Plan, Target
@@ -20,7 +21,7 @@ from duban.services.targets import bind_target
 from tests.factories import ADMIN, REPORTER, assignment_id, published_sample
 from tests.queries.test_indicator_actuals import DOUBLE, upload
 
-TOMORROW = dt.date.today() + dt.timedelta(days=1)  # the upload's day in Shanghai, at the latest
+TOMORROW = clock.today() + dt.timedelta(days=1)  # the upload's day in Shanghai, at the latest
 WRITTEN = dt.date(2023, 3, 1)  # school year 2022, the records' year
 
 
@@ -64,7 +65,7 @@ def test_a_typed_figure_and_a_narrative_claim_are_checked_against_the_records(
 def test_records_that_arrive_after_the_view_date_are_not_yet_there(store: Store) -> None:
     report_id, _ = submit(store, "", 80)
     upload(store, "zw-school", professional=4, double=2)
-    before = dt.date.today() - dt.timedelta(days=1)
+    before = clock.today() - dt.timedelta(days=1)
     with store.read() as session:
         (check,) = claim_checks(session, [report_id], before)[report_id]
     assert (check.verdict, check.computed, check.year) == (Verdict.NO_DATA, None, None)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.domain.binding import propose
 from duban.models import Plan, RecordBatch, Target
 from duban.queries.indicators import CITY, catalogue, evaluate, rows_counted
@@ -18,7 +19,7 @@ from duban.services.targets import bind_proposed, bind_target
 from tests.factories import ADMIN, REPORTER, SUPERVISOR, assignment_id, published_sample
 
 DOUBLE = "“双师型”教师在专业教师中的结构比例"
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def teachers(school: str, professional: int, double: int) -> tuple[str, list[RecordRow]]:

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.models import Plan, Unit
 from duban.permissions import Actor
 from duban.queries.task_detail import (
@@ -61,7 +62,7 @@ def edu_reports_on_task_3(store: Store, plan_id: int) -> None:
 def test_a_reporter_sees_own_reports_and_only_accepted_ones_of_other_units(store: Store) -> None:
     plan_id = published_sample(store)
     edu_reports_on_task_3(store, plan_id)
-    today = dt.date.today()
+    today = clock.today()
     hrss = page_for(store, reporter_of(store, "zw-hrss"), plan_id, "3", today)
     edu = page_for(store, reporter_of(store, "zw-edu"), plan_id, "3", today)
     assert texts(hrss.reports) == [("人社局已报送", "submitted"), ("教育局已审核", "accepted")]
@@ -76,7 +77,7 @@ def test_a_reporter_sees_own_reports_and_only_accepted_ones_of_other_units(store
 def test_a_supervisor_sees_every_submitted_report_but_no_draft(store: Store) -> None:
     plan_id = published_sample(store)
     edu_reports_on_task_3(store, plan_id)
-    page = page_for(store, SUPERVISOR_ACTOR, plan_id, "3", dt.date.today())
+    page = page_for(store, SUPERVISOR_ACTOR, plan_id, "3", clock.today())
     assert [n for n, _ in texts(page.reports)] == ["人社局已报送", "教育局待审核", "教育局已审核"]
 
 

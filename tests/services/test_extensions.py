@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.models import AuditEvent, Extension, Plan, Unit
 from duban.queries.status import plan_status
 from duban.services import extensions
@@ -153,7 +154,7 @@ def test_a_second_extension_is_asked_against_the_extended_deadline(
 
 def test_a_future_date_is_refused(store: Store, edu_task_1: int) -> None:
     with pytest.raises(Invalid, match="晚于今天"):
-        ask(store, edu_task_1, dt.date.today() + dt.timedelta(days=1), D(2030, 1, 1))
+        ask(store, edu_task_1, clock.today() + dt.timedelta(days=1), D(2030, 1, 1))
 
 
 def test_a_task_without_a_deadline_cannot_be_extended(store: Store) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from duban.db import Store
+from duban.domain import clock
 from duban.models import AuditEvent, Meeting, MeetingAttendee, MeetingFile
 from duban.queries.meetings import meeting_page, minutes_of
 from duban.queries.units import unit_ids
@@ -86,8 +87,8 @@ def test_a_paper_sign_off_counts_like_one_on_line_and_keeps_its_scan(store: Stor
 
 def test_a_unit_is_named_by_key_or_id_and_the_scan_is_optional(store: Store) -> None:
     meeting_id, ids = circulating(store)
-    paper(store, meeting_id, unit="zw-edu", opinion="")
-    made = paper(store, meeting_id, unit=ids["zw-hrss"])
+    paper(store, meeting_id, unit=" zw-edu ", opinion="", signed_on=CIRCULATED.isoformat())
+    made = paper(store, meeting_id, unit=str(ids["zw-hrss"]))  # a form sends the id's digits
     assert made.file_id is None
     with store.read() as session:
         meeting = session.get(Meeting, meeting_id)
@@ -100,7 +101,7 @@ Call = Callable[[Session], object]
 def test_paper_refusals_name_the_problem_and_write_nothing(store: Store) -> None:
     meeting_id, _ = circulating(store)
     draft_id = recorded(store)
-    today = dt.date.today()
+    today = clock.today()
 
     def call(mid: int = meeting_id, **changes: Any) -> Call:
         values: dict[str, Any] = {"unit": "市人社局", "signer": "张局长",
@@ -114,6 +115,13 @@ def test_paper_refusals_name_the_problem_and_write_nothing(store: Store) -> None
         (call(draft_id), Conflict, "不在会签中"),
         (call(unit="市农业农村局"), NotFound, "不是第1次联席会议的参会单位"),
         (call(unit="火星局"), Invalid, "会签单位“火星局”不在单位名录中"),
+        (call(unit=" "), Invalid, "请选择会签单位"),
+        (call(unit="局" * 201), Invalid, "会签单位不超过 200 字"),
+        (call(unit="²"), Invalid, "会签单位“²”不在单位名录中"),  # a digit, but no id
+        (call(unit=999), NotFound, "不是第1次联席会议的参会单位"),
+        (call(signed_on=""), Invalid, "请填写会签日期"),
+        (call(signed_on="昨天"), Invalid, "会签日期应为日期，如 2021-07-31（收到“昨天”）"),
+        (call(signed_on="1900-01-01"), Invalid, "会签日期 1900-01-01 不合理"),
         (call(signer="  "), Invalid, "请填写签字人"),
         (call(signer="张" * 101), Invalid, "签字人不超过 100 字"),
         (call(signed_on=dt.date(2021, 9, 1)), Invalid, "早于纪要送签日期 2021-09-12"),
@@ -156,9 +164,29 @@ def test_a_meeting_recorded_by_mistake_is_deleted_and_the_audit_keeps_it(store: 
     assert event.after == {"reason": "重复登记"} and event.before is not None
     assert event.before["minutes"] == "会议听取了汇报。\n议定如下。"
     assert event.before["files"][0]["name"] == "签到表.pdf"
-    with store.read() as session:  # the next meeting takes the number the mistaken one had
+    with store.read() as session:  # neither its id nor its number is given again
         again = session.get(Meeting, recorded(store))
-        assert again is not None and again.number == "第1次联席会议"
+        assert again is not None and again.number == "第2次联席会议" and again.seq == 2
+        assert again.id != meeting_id
+
+
+def test_the_newest_meeting_deleted_leaves_its_id_and_number_unused(store: Store) -> None:
+    published_sample(store)
+    first, newest = recorded(store), recorded(store)
+    with store.write() as session:
+        meeting_office.delete_meeting(session, newest, reason="误录", actor=ADMIN)
+    made = [recorded(store), recorded(store)]
+    with store.read() as session:
+        rows = [session.get(Meeting, m) for m in (first, *made)]
+        assert [(m.seq, m.number) for m in rows if m] == [
+            (1, "第1次联席会议"), (3, "第3次联席会议"), (4, "第4次联席会议")]  # fmt: skip
+    assert newest not in made and min(made) > newest
+    with store.write() as session:  # the others' deletions count too, whichever goes
+        for meeting_id in made:
+            meeting_office.delete_meeting(session, meeting_id, reason="误录", actor=ADMIN)
+    with store.read() as session:
+        again = session.get(Meeting, recorded(store))
+        assert again is not None and again.seq == 5 and again.id > max(made)
 
 
 def test_a_meeting_whose_decisions_are_tasks_or_that_was_signed_is_not_deleted(

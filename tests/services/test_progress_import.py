@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.domain.choices import Cadence
 from duban.domain.periods import counting_period
 from duban.exchange.progress_read import read_progress
@@ -36,7 +37,7 @@ def workbook(store: Store, unit_key: str = "zw-edu") -> tuple[bytes, int]:
     with store.read() as session:
         unit = session.scalars(select(Unit).where(Unit.key == unit_key)).one()
         plan = session.scalars(select(Plan)).one()
-        return write_progress(progress_sheet(session, unit, plan, dt.date.today())), unit.id
+        return write_progress(progress_sheet(session, unit, plan, clock.today())), unit.id
 
 
 def fill(data: bytes, cells: dict[str, Any]) -> bytes:
@@ -99,8 +100,8 @@ def test_round_trip_the_ledger_shows_exactly_the_edits(
         ]
         assert [(f.value,) for f in made[0].figures] == [(46.0,)] and made[1].figures == []
         plan = session.scalars(select(Plan)).one()
-        ledger = plan_status(session, plan, dt.date.today(), unit_key="zw-edu")
-        period = counting_period(dt.date.today(), Cadence(plan.cadence), plan.grace_days)
+        ledger = plan_status(session, plan, clock.today(), unit_key="zw-edu")
+        period = counting_period(clock.today(), Cadence(plan.cadence), plan.grace_days)
         assert {r.period_key for r in made} == {period.key}
     statuses = {t.number: t.assignments[0].status for t in ledger.tasks}
     assert statuses["21"] != "done"  # a done claim counts once the supervisor accepts it
@@ -108,7 +109,7 @@ def test_round_trip_the_ledger_shows_exactly_the_edits(
         reports.accept_report(session, made[1].id, actor=SUPERVISOR)
     with store.read() as session:
         plan = session.scalars(select(Plan)).one()
-        after = plan_status(session, plan, dt.date.today(), unit_key="zw-edu")
+        after = plan_status(session, plan, clock.today(), unit_key="zw-edu")
     assert {t.number: t.assignments[0].status for t in after.tasks}["21"] == "done"
 
 
@@ -120,7 +121,7 @@ def test_the_exported_ledger_changes_exactly_where_the_workbook_was_filled(
     def progress() -> dict[tuple[str, str], str | None]:
         with store.read() as session:
             plan = session.scalars(select(Plan)).one()
-            rows = ledger(session, plan, dt.date.today()).rows
+            rows = ledger(session, plan, clock.today()).rows
         return {(row.number, part.unit_key): part.progress.text if part.progress else None
                 for row in rows for part in row.parts}  # fmt: skip
 
@@ -191,7 +192,7 @@ def test_a_workbook_of_an_earlier_period_is_refused(store: Store) -> None:
     with store.read() as session:
         unit = session.scalars(select(Unit).where(Unit.key == "zw-edu")).one()
         plan = session.scalars(select(Plan)).one()
-        old = progress_sheet(session, unit, plan, dt.date.today() - dt.timedelta(days=200))
+        old = progress_sheet(session, unit, plan, clock.today() - dt.timedelta(days=200))
     data = fill(write_progress(old), {f"{MAIN}!H4": "推进中", f"{MAIN}!I4": "进展",
                                       f"{MAIN}!J4": "迟"})  # fmt: skip
     with pytest.raises(Conflict, match=f"此填报表是{old.period_label}的"):

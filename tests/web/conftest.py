@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -33,13 +34,19 @@ CAST = {
 
 @pytest.fixture
 def app(store: Store) -> FastAPI:
+    return cast_app(store)
+
+
+def cast_app(store: Store, **settings: Any) -> FastAPI:
+    """The app on ``store`` with the sample plan published and the cast signed up; ``settings``
+    change the defaults (a lower limit, say)."""
     published_sample(store)
     with store.write() as session:
         for name, (role, unit) in CAST.items():
             users.add_user(session, name, PASSWORD, role=role, unit_key=unit, actor=ADMIN)
-    settings = Settings(home=store.settings.home, database_url=store.settings.database_url,
-                        secret_key="k" * 40)  # fmt: skip
-    return create_app(settings, store)
+    chosen = Settings(home=store.settings.home, database_url=store.settings.database_url,
+                      secret_key="k" * 40, **settings)  # fmt: skip
+    return create_app(chosen, store)
 
 
 def csrf_of(html: str) -> str:

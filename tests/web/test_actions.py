@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.models import Action, ActionResponse, AuditEvent
 
 Client = Callable[[str], TestClient]
@@ -54,7 +55,7 @@ def test_issue_answer_close_and_reopen_through_the_pages(store: Store, client_fo
     dudao, jyj = client_for("dudao"), client_for("jyj")
     action_id = issue_for_edu(dudao)
     detail = dudao.get(f"/actions/{action_id}").text
-    year = dt.date.today().year
+    year = clock.today().year
     assert f"中卫督办〔{year}〕1号" in detail and "督办单" in detail
     assert "待答复" in jyj.get("/my").text and f"/my/actions/{action_id}" in jyj.get("/my").text
     answer = jyj.post(f"/my/actions/{action_id}/respond", data={"text": "已制定整改方案。"},
@@ -145,7 +146,7 @@ def test_task_page_my_page_and_dashboard_show_the_actions(store: Store, client_f
     dudao = client_for("dudao")
     proposal = edu_proposal(dudao)
     action_id = issue_for_edu(dudao)
-    later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    later = (clock.today() + dt.timedelta(days=30)).isoformat()
     task = dudao.get(f"/tasks/1/{proposal['task']}?as_of={later}").text
     assert 'id="h-actions"' in task and f"/actions/{action_id}" in task and "已逾期" in task
     board = dudao.get(f"/?as_of={later}").text

@@ -1,16 +1,20 @@
-"""The 督办事项 API beyond the page: the unit's answer with files (multipart, the page's checks),
-and the supervisor's steps (issue a held action, withdraw, close, reopen) through the one shared
-service call, on pages and API alike."""
+"""The 督办事项 API beyond the page: the list newest first, ``limit`` at a time from ``offset``
+(as the reports and extensions lists), the unit's answer with files (multipart, the page's
+checks), and the supervisor's steps (issue a held action, withdraw, close, reopen) through the
+one shared service call, on pages and API alike."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 from duban.db import Store
+from tests.action_factories import published_plan_id, spread_actions
 from tests.web.test_actions import EDU, PDF, edu_proposal, issue_for_edu, writes
 
 Client = Callable[[str], TestClient]
@@ -23,6 +27,60 @@ def answer_url(action_id: int) -> str:
 
 def kept_files(store: Store) -> list[Path]:
     return sorted(p for p in (store.settings.home / "evidence").rglob("*") if p.is_file())
+
+
+DAY = dt.date(2026, 6, 15)  # the day the factory's actions are made and listed
+
+
+def listed(client: TestClient, query: str = "") -> dict[str, Any]:
+    joined = "&" if query else "?"
+    got = client.get(f"/api/v1/actions{query}{joined}as_of={DAY}")
+    assert got.status_code == 200, got.text
+    body: dict[str, Any] = got.json()
+    return body
+
+
+def ids(body: dict[str, Any]) -> list[int]:
+    return [a["id"] for a in body["items"]]
+
+
+def test_the_list_comes_newest_first_limit_at_a_time(store: Store, client_for: Client) -> None:
+    made = spread_actions(
+        store, published_plan_id(store), today=DAY
+    )  # 100 issued to 市教育局, 20 held
+    dudao = client_for("dudao")
+    every = listed(dudao, "?limit=500")
+    assert every["total"] == 120 and ids(every) == sorted(
+        (n for m in made.values() for n in m), reverse=True
+    )
+    first = listed(dudao)  # 100 by default, as the other lists
+    assert (first["total"], first["limit"], first["offset"]) == (120, 100, 0)
+    assert ids(first) == ids(every)[:100]
+    rest = listed(dudao, "?offset=100")
+    assert ids(rest) == ids(every)[100:] and rest["total"] == 120
+    assert ids(listed(dudao, "?limit=5&offset=7")) == ids(every)[7:12]
+    past = listed(dudao, "?offset=500")
+    assert (past["items"], past["total"], past["offset"]) == ([], 120, 500)
+    held = listed(dudao, "?state=held&limit=3")
+    assert held["total"] == 20 and ids(held) == sorted(made["held"], reverse=True)[:3]
+
+
+def test_a_unit_counts_and_pages_its_own_issued_actions_only(
+    store: Store, client_for: Client
+) -> None:
+    spread_actions(store, published_plan_id(store), today=DAY)
+    own = listed(client_for("jyj"), "?limit=40&offset=80")
+    assert own["total"] == 100 and len(own["items"]) == 20
+    assert {(a["unit"], a["state"] == "held") for a in own["items"]} == {(EDU, False)}
+    assert listed(client_for("rsj"))["total"] == 0
+
+
+def test_limits_and_offsets_out_of_bounds_are_refused(store: Store, client_for: Client) -> None:
+    dudao = client_for("dudao")
+    for query in ("limit=0", "limit=501", "limit=-1", "limit=x", "offset=-1",
+                  f"offset={2**31}", "offset=1.5"):  # fmt: skip
+        got = dudao.get(f"/api/v1/actions?{query}")
+        assert got.status_code == 422 and got.json()["error"], (query, got.text)
 
 
 def test_the_unit_answers_with_text_and_files_through_the_api(

@@ -1,6 +1,7 @@
 """The supervisor's 督办事项 page with the sample plan's long list of proposals: grouped by unit or
 task with counts, 50 to a page, the filters kept in every link, and a decision that comes back to
-the same page."""
+the same page; the list of issued actions (and the unit's on 我的任务) most urgent first, 50 to a
+page, the same way."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 
 from duban.db import Store
+from tests.action_factories import published_plan_id, spread_actions, unit_id
 from tests.web.test_actions import EDU, writes
 
 Client = Callable[[str], TestClient]
@@ -142,3 +144,94 @@ def test_a_kind_filter_blank_filters_and_bad_filters(store: Store, client_for: C
     for query in ("page=0", "page=x", "task=0", "made=-1"):
         assert dudao.get(f"/actions?{query}").status_code == 422, query
     assert writes(store) == before
+
+
+# --- the list of issued actions: most urgent first, 50 to a page -------------------------------
+
+ROW = re.compile(r'<a href="/(?:my/)?actions/\d+">([^<]+)</a>')
+
+
+def list_part(page: str) -> str:
+    """The 督办事项清单 section of the supervisor's page."""
+    return page.split('id="h-list"')[1].split('id="h-new"')[0]
+
+
+def titles(part: str) -> list[str]:
+    return ROW.findall(part)
+
+
+def kinds(names: list[str]) -> list[str]:
+    return [name.split("-")[0] for name in names]
+
+
+def test_the_list_comes_most_urgent_first_fifty_a_page(store: Store, client_for: Client) -> None:
+    spread_actions(store, published_plan_id(store))
+    dudao = client_for("dudao")
+    first = dudao.get("/actions").text
+    assert '<h1>督办事项 <span class="count">120</span></h1>' in first
+    assert "待答复 40 · 已逾期 20 · 已答复 20 · 暂缓 20" in first
+    pages = [titles(list_part(dudao.get(f"/actions?list_page={n}").text)) for n in (1, 2, 3)]
+    assert [len(p) for p in pages] == [50, 50, 20]
+    assert kinds(pages[0]) == ["overdue"] * 20 + ["open"] * 20 + ["answered"] * 10
+    assert kinds(pages[1]) == ["answered"] * 10 + ["held"] * 20 + kinds(pages[1])[30:]
+    assert set(kinds(pages[1])[30:] + kinds(pages[2])) == {"closed", "withdrawn"}
+    assert pages[0][:2] == ["overdue-114", "overdue-108"]  # newest first within a state
+    assert titles(list_part(first)) == pages[0]  # no number, blank: the first page
+    assert titles(list_part(dudao.get("/actions?list_page=").text)) == pages[0]
+    last = list_part(dudao.get("/actions?list_page=3").text)
+    assert "第 3 / 3 页" in last and 'rel="prev"' in last and 'rel="next"' not in last
+    assert titles(list_part(dudao.get("/actions?list_page=99").text)) == pages[2]  # the last
+    assert 'href="/actions?list_page=2#h-list" rel="next"' in list_part(first)
+
+
+def test_the_lists_pages_keep_the_filters_and_the_other_lists_page(
+    store: Store, client_for: Client
+) -> None:
+    spread_actions(store, published_plan_id(store))
+    dudao = client_for("dudao")
+    edu = unit_id(store, "zw-edu")
+    page = list_part(dudao.get(f"/actions?kind=reminder&unit={edu}&group=task&list_page=2").text)
+    kept = [parse_qs(urlsplit(link).query) for link in links(page)]
+    filters = {"kind": ["reminder"], "unit": [str(edu)], "group": ["task"]}
+    assert kept == [filters, filters | {"list_page": ["3"]}]  # 上一页 is page 1: no number
+    both = dudao.get("/actions?page=2&list_page=2").text
+    pagers = [parse_qs(urlsplit(link).query) for link in links(both) if "page=" in link]
+    assert {"page": ["2"], "list_page": ["3"]} in pagers  # the list's pager keeps the proposals'
+    assert {"page": ["3"], "list_page": ["2"]} in pagers  # and the other way round
+    back = html.unescape(re.findall(r'name="back" value="([^"]*)"', both)[0])
+    assert parse_qs(urlsplit(back).query) == {"page": ["2"], "list_page": ["2"]}
+    overdue = dudao.get("/actions?state=overdue").text
+    assert kinds(titles(list_part(overdue))) == ["overdue"] * 20
+    assert '<span class="count">20</span></h1>' in overdue and "au-pager" not in list_part(overdue)
+    none = dudao.get("/actions?state=answered&kind=interview&list_page=5")
+    assert none.status_code == 200 and "没有符合条件的督办事项。" in none.text
+
+
+def test_bad_page_numbers_are_refused_and_nothing_is_written(
+    store: Store, client_for: Client
+) -> None:
+    dudao, jyj = client_for("dudao"), client_for("jyj")
+    before = writes(store)
+    for query in ("x", "0", "-1", "1.5", "99999999999", "%00"):
+        got = dudao.get(f"/actions?list_page={query}")
+        assert got.status_code == 422 and "list_page" in got.text, query
+        assert jyj.get(f"/my?page={query}").status_code == 422, query
+    assert dudao.get("/actions?page=&list_page=").status_code == 200
+    assert writes(store) == before
+
+
+def test_my_page_lists_the_units_own_actions_fifty_a_page(store: Store, client_for: Client) -> None:
+    spread_actions(store, published_plan_id(store))  # 100 issued to 市教育局, 20 held
+    jyj, rsj = client_for("jyj"), client_for("rsj")
+    first = jyj.get("/my").text
+    assert '<h2 id="h-my-actions">督办事项 <span class="count">40</span></h2>' in first
+    pages = [titles(jyj.get(f"/my?page={n}").text) for n in (1, 2)]
+    assert [len(p) for p in pages] == [50, 50] and titles(first) == pages[0]
+    assert kinds(pages[0]) == ["overdue"] * 20 + ["open"] * 20 + ["answered"] * 10
+    assert "held" not in kinds(pages[0] + pages[1])  # never issued: not the unit's to see
+    assert 'href="/my?page=2#h-my-actions" rel="next"' in first and "第 1 / 2 页" in first
+    second = jyj.get("/my?page=2").text
+    assert 'href="/my#h-my-actions" rel="prev"' in second and 'rel="next"' not in second
+    assert titles(jyj.get("/my?page=7").text) == pages[1]  # past the last: the last
+    assert titles(jyj.get("/my?page=").text) == pages[0]
+    assert 'id="h-my-actions"' not in rsj.get("/my").text  # another unit has none

@@ -247,7 +247,7 @@ def test_openapi_describes_every_endpoint(app: FastAPI) -> None:
         f"{API}/reports/{{report_id}}/return",
         f"{API}/meetings", f"{API}/meetings/{{meeting_id}}",
         f"{API}/meetings/{{meeting_id}}/decisions", f"{API}/meetings/{{meeting_id}}/circulate",
-        f"{API}/meetings/{{meeting_id}}/sign",
+        f"{API}/meetings/{{meeting_id}}/sign", f"{API}/meetings/{{meeting_id}}/paper-signoffs",
         f"{API}/extensions", f"{API}/extensions/{{extension_id}}",
         f"{API}/extensions/{{extension_id}}/withdraw", f"{API}/extensions/{{extension_id}}/review",
         f"{API}/extensions/{{extension_id}}/decide",

@@ -73,6 +73,7 @@ OPERATIONS = [  # the writes first, so that the reads find what they made
     "GET /api/v1/actions/proposals", "GET /api/v1/actions/{action_id}",
     "POST /api/v1/meetings", "POST /api/v1/meetings/{meeting_id}/decisions",
     "POST /api/v1/meetings/{meeting_id}/circulate", "POST /api/v1/meetings/{meeting_id}/sign",
+    "POST /api/v1/meetings/{meeting_id}/paper-signoffs", "DELETE /api/v1/meetings/{meeting_id}",
     "GET /api/v1/meetings", "GET /api/v1/meetings/{meeting_id}",
     "POST /api/v1/reminder-channels", "GET /api/v1/reminder-channels",
 ]  # fmt: skip

@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.models import Plan, Target
 from duban.services import reports
 from duban.services.targets import bind_target
@@ -17,7 +18,7 @@ from tests.factories import ADMIN, REPORTER, assignment_id
 from tests.queries.test_indicator_actuals import DOUBLE, upload
 
 Client = Callable[[str], TestClient]
-TOMORROW = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+TOMORROW = (clock.today() + dt.timedelta(days=1)).isoformat()
 
 
 def flagged_report(store: Store) -> int:

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from duban.db import Store
+from duban.domain import clock
 from duban.models import AuditEvent, Extension
 from duban.services import extensions
 from tests.extension_factories import month_end, revise_task_5_due_this_month
@@ -50,7 +51,7 @@ def test_the_unit_sees_its_open_request_and_may_withdraw_it(
 def test_a_unit_asks_the_supervisor_reviews_the_admin_approves_through_the_pages(
     store: Store, client_for: Client
 ) -> None:
-    today = dt.date.today()
+    today = clock.today()
     plan = revise_task_5_due_this_month(store, today)
     clerk = client_for("jyj")
     mine = assignment_id(store, plan, "5", "zw-edu")
@@ -93,9 +94,9 @@ def test_a_unit_asks_the_supervisor_reviews_the_admin_approves_through_the_pages
 
 
 def test_the_api_walks_the_same_steps_and_scopes_reading(store: Store, client_for: Client) -> None:
-    plan = revise_task_5_due_this_month(store, dt.date.today())
+    plan = revise_task_5_due_this_month(store, clock.today())
     mine = assignment_id(store, plan, "5", "zw-edu")
-    proposed = (month_end(dt.date.today()) + dt.timedelta(days=30)).isoformat()
+    proposed = (month_end(clock.today()) + dt.timedelta(days=30)).isoformat()
     clerk, other = client_for("jyj"), client_for("rsj")
     body = {"assignment": mine, "proposed_deadline": proposed, "reason": "资金晚到"}
     assert other.post("/api/v1/extensions", json=body).status_code == 404
@@ -125,7 +126,7 @@ def cn(day: dt.date) -> str:
 def test_the_request_form_has_a_page_and_comes_back_filled_in_when_refused(
     store: Store, client_for: Client
 ) -> None:
-    plan = revise_task_5_due_this_month(store, dt.date.today())
+    plan = revise_task_5_due_this_month(store, clock.today())
     mine = assignment_id(store, plan, "5", "zw-edu")
     clerk = client_for("jyj")
     page = clerk.get(f"/my/extensions/{mine}")

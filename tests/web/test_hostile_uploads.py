@@ -34,15 +34,13 @@ from duban.models import Plan
 from duban.models.base import Base
 from duban.plandoc.errors import PlanReadError
 from duban.plandoc.readers import MAX_BYTES, read_document
-from duban.services import users
 from duban.services.errors import ServiceError
 from duban.services.evidence import keep_file
 from duban.services.records import record_kinds
 from duban.services.upload_checks import upload_name
-from duban.web.app import create_app
 from tests import hostile
-from tests.factories import ADMIN, assignment_id, published_sample
-from tests.web.conftest import CAST, PASSWORD
+from tests.factories import assignment_id
+from tests.web.conftest import cast_app
 from tests.web.test_actions import issue_for_edu
 from tests.web.test_meetings import recorded
 
@@ -58,13 +56,7 @@ BOUNDARY = "----duban-hostile-7c1f"
 @pytest.fixture
 def app(store: Store) -> FastAPI:
     """The web tests' app, with the evidence limit set low (see module docstring)."""
-    published_sample(store)
-    with store.write() as session:
-        for name, (role, unit) in CAST.items():
-            users.add_user(session, name, PASSWORD, role=role, unit_key=unit, actor=ADMIN)
-    settings = Settings(home=store.settings.home, database_url=store.settings.database_url,
-                        secret_key="k" * 40, evidence_max_bytes=EVIDENCE_LIMIT)  # fmt: skip
-    return create_app(settings, store)
+    return cast_app(store, evidence_max_bytes=EVIDENCE_LIMIT)
 
 
 @dataclass(frozen=True)

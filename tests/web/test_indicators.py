@@ -139,6 +139,9 @@ def test_a_large_drill_down_is_paged(store: Store, client_for: Client) -> None:
     second = client.get(f"/indicators/double_qualified_share?scope=zw-school&year={YEAR}&page=2")
     one, two = listed_rows(first.text), listed_rows(second.text)
     assert (len(one), len(two)) == (100, 50) and "第 1 / 2 页" in first.text
+    at = f"/indicators/double_qualified_share?scope=zw-school&amp;year={YEAR}&amp;page="
+    assert f'href="{at}2#h-rows" rel="next"' in first.text and "上一页" not in first.text
+    assert f'href="{at}1#h-rows" rel="prev"' in second.text and "下一页" not in second.text
     assert [no for _, no in one + two] == [f"N{i:03}" for i in range(150)]
     assert sum(mark == "in-counted" for mark, _ in one + two) == 75
 

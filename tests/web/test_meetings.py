@@ -3,7 +3,6 @@ plan), circulates the minutes; the attending unit's leader signs from the page; 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from duban.db import Store
+from duban.domain import clock
 from duban.services import users
 from tests.factories import ADMIN
 from tests.web.conftest import PASSWORD, csrf_of
@@ -106,7 +106,7 @@ def test_attachments_are_kept_and_served(client_for: Client) -> None:
 
 def test_the_dashboard_shows_the_meeting_rule(client_for: Client) -> None:
     page = client_for("dudao").get("/").text
-    year = dt.date.today().year
+    year = clock.today().year
     assert "每年至少召开2次" in page and f"{year}年" in page
 
 
@@ -148,7 +148,7 @@ def test_a_refused_form_comes_back_filled_in_with_the_reason(client_for: Client)
     admin = client_for("admin")
     bad_day = admin.post("/meetings", data=MEETING | {"held_on": "2021-13-40"})
     assert bad_day.status_code == 400
-    assert "会议日期“2021-13-40”无效" in bad_day.text
+    assert "会议日期应为日期，如 2021-07-31（收到“2021-13-40”）" in bad_day.text
     assert "市政府第三会议室" in bad_day.text and "会议听取了各单位汇报。" in bad_day.text
     no_convener = admin.post("/meetings", data={k: v for k, v in MEETING.items()
                                                 if k != "convener"})  # fmt: skip
@@ -156,7 +156,9 @@ def test_a_refused_form_comes_back_filled_in_with_the_reason(client_for: Client)
     assert "建议议题" in no_convener.text  # the whole page, not the error page
     url = recorded(admin)
     late = admin.post(f"{url}/decisions", data=DECISION | {"deadline": "2021-02-30"})
-    assert late.status_code == 400 and "完成时限“2021-02-30”无效" in late.text
+    assert (
+        late.status_code == 400 and "完成时限应为日期" in late.text and "“2021-02-30”" in late.text
+    )
     assert "年底前建成市级公共实训基地。" in late.text and 'value="市财政局"' in late.text
     nobody = admin.post(f"{url}/decisions", data=DECISION | {"leads": ""})
     assert nobody.status_code == 400 and "请填写责任单位" in nobody.text
@@ -177,11 +179,13 @@ def test_the_supervision_office_records_a_paper_sign_off(
     found = re.search(r'<option value="(\d+)"[^>]*>中卫市人力资源和社会保障局<', page)
     assert found, page
     hrss = found.group(1)
-    form = {"unit": hrss, "signer": "张局长", "signed_on": dt.date.today().isoformat(),
+    form = {"unit": hrss, "signer": "张局长", "signed_on": clock.today().isoformat(),
             "opinion": "同意。"}  # fmt: skip
     wrong_day = office.post(f"{url}/paper-sign", data=form | {"signed_on": "昨天"})
-    assert wrong_day.status_code == 400 and "会签日期“昨天”无效" in wrong_day.text
+    assert wrong_day.status_code == 400 and "会签日期应为日期" in wrong_day.text
     assert 'value="张局长"' in wrong_day.text and f'value="{hrss}" selected' in wrong_day.text
+    no_unit = office.post(f"{url}/paper-sign", data=form | {"unit": ""})
+    assert no_unit.status_code == 400 and "请选择会签单位" in no_unit.text
     pdf = b"%PDF-1.4 signed page"
     done = office.post(f"{url}/paper-sign", data=form, files={"scan": ("签字页.pdf", pdf)},
                        follow_redirects=False)  # fmt: skip
@@ -217,5 +221,5 @@ def test_a_meeting_recorded_by_mistake_is_deleted_unless_its_decisions_are_tasks
     assert "删除会议记录" not in admin.get(tracked).text
     refused = admin.post(f"{tracked}/delete", data={"reason": "误录"})
     assert refused.status_code == 409
-    assert "议定事项已作为任务纳入督办台账（1-1）" in refused.text
+    assert "议定事项已作为任务纳入督办台账（2-1）" in refused.text  # 第1次 was deleted
     assert admin.get(tracked).status_code == 200

@@ -15,7 +15,6 @@ read its record.
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib.util
 import itertools
 import json
@@ -35,6 +34,7 @@ from starlette.routing import Mount
 
 from duban.config import Settings
 from duban.db import Store
+from duban.domain import clock
 from duban.domain.ladder import Ladder
 from duban.models import AuditEvent, Evidence, Report, Task, Unit
 from duban.permissions import ACTIONS, Actor, can
@@ -83,11 +83,12 @@ PLAN_FILE = {"file": ("plan.txt", SAMPLE.read_bytes())}
 NOT_A_WORKBOOK = {"file": ("填报表.xlsx", "不是工作簿".encode())}
 EFFECTIVE = {"effective": "2021-01-01"}
 PASSWORD_FORM = {"password": PASSWORD + "-2"}
+WRONG_CURRENT = {"current_password": "wrong", "new_password": "y" * 9, "confirm": "y" * 9}
 API_VERSION, API_RETURN = {"version": 1}, {"version": 1, "reason": "补充材料"}
 MEETING = {"held_on": "2021-09-10", "convener": "矩阵", "attendees": "市人社局", "minutes": "纪要"}
 DECISION, SIGN = {"text": "矩阵事项", "leads": "市人社局"}, {"opinion": "同意"}
 MINUTES_SCAN = {"file": ("签到表.pdf", b"%PDF-1.4 matrix")}
-PAPER = {"unit": "市人社局", "signer": "矩阵", "signed_on": dt.date.today().isoformat()}
+PAPER = {"unit": "市人社局", "signer": "矩阵", "signed_on": clock.today().isoformat()}
 API_MEETING = {
     "held_on": "2021-09-10",
     "convener": "矩阵",
@@ -143,6 +144,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/logout"): Rule(PUBLIC, ok=303, last=True),
     ("GET", "/password"): Rule(PUBLIC, ok=303),  # only after an expired password's sign-in
     ("POST", "/password"): Rule(PUBLIC, ok=303, form={"old_password": "x", "new_password": "y"}),
+    ("GET", "/account/password"): Rule(SIGNED_IN),
+    ("POST", "/account/password"): Rule(SIGNED_IN, ok=400, form=WRONG_CURRENT),  # changes nothing
     ("GET", "/public"): Rule(PUBLIC, ok=404),  # off by default
     ("GET", "/"): Rule("plan.view"),
     ("GET", "/tasks"): Rule("plan.view"),
@@ -235,6 +238,10 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/api/v1/meetings/{meeting_id}/sign"): Rule(
         "meeting.sign", ok=oks(200, 409), json={"opinion": ""}
     ),
+    ("POST", "/api/v1/meetings/{meeting_id}/paper-signoffs"): Rule(
+        "meeting.sign_paper", ok=oks(201, 409), json=PAPER
+    ),
+    ("DELETE", "/api/v1/meetings/{meeting_id}"): Rule("meeting.manage", ok=409, json=WHY),
     # reminder channels: channel 1 exists once the admin's POST has run, then goes (404 after)
     ("GET", "/admin/reminders"): Rule("reminders.manage"),
     ("POST", "/admin/reminders"): Rule("reminders.manage", ok=303, form=channel),

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Literal
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
@@ -17,9 +19,11 @@ from duban.models import AuditEvent, LoginAttempt, User
 from duban.models.base import utcnow
 from duban.services import users
 from duban.services.errors import Invalid
+from duban.services.passwords import change_own_password
 from duban.web.app import create_app
 from tests.factories import ADMIN
 from tests.web.conftest import PASSWORD, csrf_of
+from tests.web.sessions_support import age_password
 
 RIGHT = "correct-horse-9"
 Client = Callable[[str], TestClient]
@@ -53,8 +57,6 @@ def test_passwords_are_argon2id_with_the_documented_parameters(accounts: Store) 
 
 
 def test_a_hash_made_with_weaker_parameters_is_upgraded_at_sign_in(accounts: Store) -> None:
-    from argon2 import PasswordHasher
-
     weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(RIGHT)
     with accounts.write() as session:
         session.execute(update(User).where(User.username == "bob").values(password_hash=weak))
@@ -75,6 +77,34 @@ def test_five_failures_from_five_addresses_lock_the_account_and_are_audited_once
     attempt(accounts, "alice", "wrong-pass", "10.0.1.9")
     assert len(lockouts(accounts, "alice")) == 1  # the notice is written once per lockout
     assert attempt(accounts, "bob", RIGHT, "10.0.1.0").actor is not None  # others unaffected
+
+
+class CountingHasher(PasswordHasher):
+    """argon2id with the configured parameters, noting each hash it checks a password against."""
+
+    def __init__(self) -> None:
+        made = users.HASHER
+        super().__init__(made.time_cost, made.memory_cost, made.parallelism)
+        self.checked: list[str] = []
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
+        self.checked.append(str(hash))
+        return super().verify(hash, password)
+
+
+def test_an_unknown_or_disabled_name_costs_the_same_argon2id_check(
+    accounts: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The time a refusal takes does not tell whether the account exists."""
+    hasher = CountingHasher()
+    monkeypatch.setattr(users, "HASHER", hasher)
+    with accounts.write() as session:
+        users.disable_user(session, "bob", actor=ADMIN)
+    for name, password in (("alice", "wrong-pass"), ("nobody", RIGHT), ("bob", RIGHT)):
+        assert attempt(accounts, name, password, "10.0.4.1").actor is None
+    alice, unknown, disabled = hasher.checked
+    assert unknown == disabled == users.dummy_hash() != alice
+    assert unknown.startswith("$argon2id$v=19$m=19456,t=2,p=1$")  # the same work as alice's
 
 
 def test_twenty_failures_from_one_address_stop_that_address_only(accounts: Store) -> None:
@@ -111,12 +141,6 @@ def test_throttling_and_the_lockout_notice_over_http(app: FastAPI, store: Store)
 # --- password rotation -------------------------------------------------------------------------
 
 
-def age_password(store: Store, name: str, days: int) -> None:
-    with store.write() as session:
-        session.execute(update(User).where(User.username == name).values(
-            password_changed_at=utcnow() - dt.timedelta(days=days)))  # fmt: skip
-
-
 def test_rotation_is_off_by_default_and_read_from_the_environment() -> None:
     assert Settings().password_max_age_days == 0
     assert load_settings({}).password_max_age_days == 0
@@ -138,12 +162,18 @@ def test_an_old_password_signs_in_unless_rotation_is_on(accounts: Store) -> None
 def test_changing_ones_own_password_checks_the_old_one_and_refuses_the_same(
     accounts: Store,
 ) -> None:
-    with accounts.write() as session, pytest.raises(Invalid, match="不正确"):
-        users.change_own_password(session, "alice", "wrong-pass", "new-pass-123", address="a")
-    with accounts.write() as session, pytest.raises(Invalid, match="不能与原密码相同"):
-        users.change_own_password(session, "alice", RIGHT, RIGHT, address="a")
-    with accounts.write() as session, pytest.raises(Invalid, match="至少8个字符"):
-        users.change_own_password(session, "alice", RIGHT, "short", address="a")
+    def change(old: str, new: str) -> None:
+        change_own_password(accounts, "alice", old, new, address="a", keep="")
+
+    with pytest.raises(Invalid, match="原密码不正确"):
+        change("wrong-pass", "new-pass-123")
+    with pytest.raises(Invalid, match="不能与原密码相同"):
+        change(RIGHT, RIGHT)
+    with pytest.raises(Invalid, match="至少8个字符"):
+        change(RIGHT, "short")
+    with accounts.read() as session:  # the wrong old password counts, as at sign-in
+        failed = select(func.count()).where(LoginAttempt.ok.is_(False))
+        assert session.scalar(failed.where(LoginAttempt.username == "alice")) == 1
 
 
 def test_an_expired_password_must_be_changed_before_the_user_gets_in(store: Store) -> None:

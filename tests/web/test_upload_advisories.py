@@ -43,12 +43,16 @@ def timed(call: Callable[[], httpx.Response], attempts: int = 3) -> tuple[httpx.
     return response, best
 
 
-def refused_promptly(client: TestClient, url: str, body: bytes, content_type: str) -> None:
+def refused_promptly(
+    client: TestClient, url: str, body: bytes, content_type: str, words: str = ""
+) -> None:
+    """A 4xx within ``PROMPT`` seconds, saying ``words`` when given, and the site still up."""
     headers = {"content-type": content_type}
     response, seconds = timed(lambda: client.post(url, content=body, headers=headers))
     assert 400 <= response.status_code < 500, (response.status_code, response.text[:200])
     assert seconds < PROMPT, seconds
     assert "Traceback" not in response.text
+    assert words in response.text, response.text[-600:]
     assert client.get("/").status_code == 200  # still answering
 
 
@@ -70,15 +74,16 @@ def test_ghsa_2jv5_9r88_3w3p_content_type_options_redos(client_for: Client) -> N
 
 @pytest.mark.parametrize("url", ["/my/progress", "/plans/import"])
 def test_ghsa_74m5_2c7w_9w3x_too_many_fields_or_files(url: str, client_for: Client) -> None:
-    """Starlette < 0.25.0: no limit on the number of parts; ours allow ten fields, one file."""
+    """Starlette < 0.25.0: no limit on the number of parts; ours allow ten fields, one file,
+    and say so in Chinese (not in Starlette's English)."""
     client = client_for("admin" if url.startswith("/plans") else "jyj")
     many_fields = b"".join(field(f"f{n}", b"") for n in range(5000)) + END
-    refused_promptly(client, url, many_fields, MULTIPART)
+    refused_promptly(client, url, many_fields, MULTIPART, "表单项过多：一个表单至多 10 项")
     files = b"".join(
         f'--{B}\r\nContent-Disposition: form-data; name="file"; filename="{n}.xlsx"\r\n\r\n\r\n'
         .encode() for n in range(2000)
     ) + END  # fmt: skip
-    refused_promptly(client, url, files, MULTIPART)
+    refused_promptly(client, url, files, MULTIPART, "文件过多：一次至多上传 1 个文件")
 
 
 def test_ghsa_74m5_the_default_limits_hold_on_a_fastapi_file_route(
@@ -94,6 +99,7 @@ def test_ghsa_74m5_the_default_limits_hold_on_a_fastapi_file_route(
     response, seconds = timed(lambda: admin.post("/meetings/1/files", content=files,
                                                  headers={"content-type": MULTIPART}))  # fmt: skip
     assert response.status_code == 400 and seconds < PROMPT
+    assert "文件过多：一次至多上传 1000 个文件" in response.text
 
 
 def test_ghsa_f96h_pmfr_66vw_a_huge_field_without_filename(client_for: Client) -> None:
@@ -101,7 +107,7 @@ def test_ghsa_f96h_pmfr_66vw_a_huge_field_without_filename(client_for: Client) -
     field past 1 MB is refused, and the refusal holds little memory."""
     client = client_for("jyj")
     body = field("csrf_token", b"x" * (8 * 2**20)) + END
-    refused_promptly(client, "/my/progress", body, MULTIPART)
+    refused_promptly(client, "/my/progress", body, MULTIPART, "文件以外的每项至多 1024 KB")
     tracemalloc.start()
     try:
         client.post("/my/progress", content=body, headers={"content-type": MULTIPART})

@@ -22,17 +22,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from duban import audit
 from duban.domain.choices import Cadence, ClaimedState, ReportState
+from duban.domain.clock import SHANGHAI
 from duban.domain.periods import counting_period, period_of, periods_between
 from duban.models import Assignment, Plan, Report, ReportFigure, Target, Task, Unit
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 SUPERVISOR = "supervisor:dudao"
 RETURN_REASONS = (
     "缺少佐证材料，请补充会议纪要或文件",

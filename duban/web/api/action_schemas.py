@@ -79,6 +79,9 @@ class ActionDetailOut(ActionOut):
 class ActionList(BaseModel):
     as_of: dt.date
     items: list[ActionOut]
+    total: int = Field(description="符合条件的督办事项总数")
+    limit: int
+    offset: int
 
 
 class ProposalOut(BaseModel):

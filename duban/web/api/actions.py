@@ -8,16 +8,17 @@ JSON (text) or as ``multipart/form-data`` (text and files, checked as on the pag
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Query, Request, UploadFile
 from sqlalchemy.orm import Session
 
+from duban.domain import clock
 from duban.domain.actions import Verb
 from duban.permissions import Actor
-from duban.queries.actions import ActionDetail, ActionFilter, action_for, list_actions
+from duban.queries.action_pages import action_slice
+from duban.queries.actions import ActionDetail, ActionFilter, action_for
 from duban.queries.ladder import proposals
 from duban.services import actions
 from duban.services.actions import STEPS, ActionDraft, Step
@@ -35,7 +36,17 @@ from duban.web.api.action_schemas import (
     ResponseIn,
     StepIn,
 )
-from duban.web.api.common import READ_ERRORS, WRITE_ERRORS, ApiRoute, AsOf, Csrf, Reader, SignedIn
+from duban.web.api.common import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    ApiRoute,
+    AsOf,
+    Csrf,
+    Limit,
+    Offset,
+    Reader,
+    SignedIn,
+)
 from duban.web.deps import require, store
 from duban.web.schemas import MAX_ID, NO_NUL
 from duban.web.uploads import files_of
@@ -56,11 +67,15 @@ def list_all(
     colour: Annotated[str | None, Query(pattern="^(blue|yellow|red)$")] = None,
     unit: Annotated[int | None, Query(ge=1, le=MAX_ID, description="单位 id")] = None,
     plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    limit: Limit = 100, offset: Offset = 0,
 ) -> ActionList:  # fmt: skip
-    """The actions the reader may see, newest first, with their state as of ``as_of``."""
-    day = as_of or dt.date.today()
-    rows = list_actions(session, actor, day, ActionFilter(state, colour, unit, plan))
-    return ActionList(as_of=day, items=[ActionOut.of(r) for r in rows])
+    """The actions the reader may see, newest first, with their state as of ``as_of``:
+    ``limit`` of them from ``offset`` on, and ``total``, how many match."""
+    day = as_of or clock.today()
+    wanted = ActionFilter(state, colour, unit, plan)
+    rows, total = action_slice(session, actor, day, wanted, limit=limit, offset=offset)
+    return ActionList(as_of=day, items=[ActionOut.of(r) for r in rows], total=total, limit=limit,
+                      offset=offset)  # fmt: skip
 
 
 @router.get("/actions/proposals", response_model=ProposalList, responses=READ_ERRORS,
@@ -70,7 +85,7 @@ def list_proposals(
     plan: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> ProposalList:  # fmt: skip
     """The notices the three-colour ladder calls for and no one has issued, held or withdrawn."""
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     chosen = published_plan(session, plan)
     found = proposals(session, chosen, day, ladder_for(request)) if chosen else []
     return ProposalList(as_of=day, items=[ProposalOut.of(p) for p in found])
@@ -99,7 +114,7 @@ def decide(request: Request, actor: Supervisor, _csrf: Csrf, body: ProposalIn) -
     """Issue, hold or withdraw one proposal (``key`` as listed); hold and withdraw need a reason."""
     with store(request).write() as session:
         made = decide_proposal(session, published_plan(session, body.plan), body.key,
-                               body.decision, ladder=ladder_for(request), as_of=dt.date.today(),
+                               body.decision, ladder=ladder_for(request), as_of=clock.today(),
                                reason=body.reason, due_on=body.due_on,
                                actor=actor.label)  # fmt: skip
         return ActionDetailOut.of_detail(_readable(session, actor, made.id))

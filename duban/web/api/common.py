@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from duban.permissions import Actor
 from duban.web.deps import check_csrf, read_session, require, signed_in
 from duban.web.schemas import MAX_ID, NO_NUL, ErrorOut
+from duban.web.uploads import form_refusal
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -53,10 +53,8 @@ def _unreadable(request: Request, exc: StarletteHTTPException) -> str:
     limits, or a JSON body that is not UTF-8."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return UNREADABLE
-    found = re.search(r"Maximum number of files is (\d+)", str(exc.detail))
-    if found:
-        return f"文件过多：一次至多上传 {found[1]} 个文件"
-    return "请求内容无法解析：须为有效的 multipart/form-data，字段的个数和长度不超过上限"
+    words = form_refusal(str(exc.detail))
+    return words or "请求内容无法解析：须为有效的 multipart/form-data，字段的个数和长度不超过上限"
 
 
 def csrf_header(request: Request) -> None:

@@ -7,13 +7,13 @@ city's figures only).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from duban.domain import clock
 from duban.domain.indicators import current_school_year
 from duban.permissions import Actor
 from duban.queries.indicator_views import (
@@ -112,7 +112,7 @@ def list_indicators(
     actor: Viewer, session: Reader, scope: ScopeKey = None, year: Year = None
 ) -> IndicatorList:
     """Every indicator for one scope and school year, with numerator, denominator and formula."""
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     chosen = _scope(session, actor, scope)
     items = [_out(line) for line in indicator_lines(session, when, chosen)]
     return IndicatorList(year=when, scope=_scope_out(chosen), items=items)
@@ -130,7 +130,7 @@ def indicator_rows(
         indicator(key)
     except UnknownScope as exc:
         raise HTTPException(404, exc.message) from None
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     chosen = _scope(session, actor, scope)
     if not may_see_rows(session, actor):
         raise HTTPException(403, "明细只对学校本身和市级督导人员开放")

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StrictInt
 
 from duban.domain.meetings import MeetingCheck
 from duban.queries.meetings import MeetingPage, MeetingRow
-from duban.web.schemas import Out, Text
+from duban.web.schemas import MAX_ID, In, Out, Text
 
 UnitName = Annotated[Text, Field(min_length=1, max_length=200)]
 Line = Annotated[Text, Field(max_length=2000)]
+UnitId = Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
 
 
 class MeetingCheckOut(Out):
@@ -93,7 +94,7 @@ class MeetingOut(MeetingBrief):
         )  # fmt: skip
 
 
-class MeetingIn(Out):
+class MeetingIn(In):
     held_on: dt.date = Field(ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31))
     convener: Text = Field(min_length=1, max_length=100)
     attendees: list[UnitName] = Field(
@@ -105,7 +106,7 @@ class MeetingIn(Out):
     minutes: Text = Field("", max_length=20000)
 
 
-class DecisionIn(Out):
+class DecisionIn(In):
     text: Text = Field(min_length=1, max_length=20000)
     leads: list[UnitName] = Field(min_length=1, max_length=100, description="责任单位名称或 key")
     coops: list[UnitName] = Field(default_factory=list, max_length=100)
@@ -113,5 +114,18 @@ class DecisionIn(Out):
     title: Text = Field("", max_length=60)
 
 
-class SignIn(Out):
+class SignIn(In):
     opinion: Text = Field("", max_length=2000)
+
+
+class PaperSignoffIn(In):
+    unit: UnitId | UnitName = Field(description="参会单位：id，或单位名称、key")
+    signer: Text = Field(min_length=1, max_length=100, description="签字人（纸面所签姓名）")
+    signed_on: dt.date = Field(
+        ge=dt.date(1990, 1, 1), le=dt.date(2199, 12, 31), description="会签日期，不晚于今天"
+    )
+    opinion: Text = Field("", max_length=2000, description="会签意见（如有）")
+
+
+class DeleteIn(In):
+    reason: Text = Field(min_length=1, max_length=2000, description="删除原因，记入操作日志")

@@ -1,25 +1,30 @@
 """Joint meetings (联席会议): read them, with sign-off and decisions; record a meeting and its
-decisions, circulate the minutes (admin); sign them for one's own unit (a unit's leader)."""
+decisions, circulate the minutes, delete one recorded by mistake (admin); sign them for one's
+own unit (a unit's leader); record a sign-off that came back on paper (督导室, admin). The
+same services as the pages (``services.meetings``, ``services.meeting_office``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
+from duban.domain import clock
 from duban.permissions import Actor
 from duban.queries.meetings import meeting_check, meeting_page, meeting_rows
-from duban.services import meetings
+from duban.services import meeting_office, meetings
+from duban.services.meeting_office import PaperSignoff
 from duban.services.meetings import DecisionInput, MeetingInput
 from duban.web.api.common import READ_ERRORS, WRITE_ERRORS, ApiRoute, AsOf, Csrf, PlanViewer, Reader
 from duban.web.api.meeting_schemas import (
     DecisionIn,
+    DeleteIn,
     MeetingBrief,
     MeetingCheckOut,
     MeetingIn,
     MeetingList,
     MeetingOut,
+    PaperSignoffIn,
     SignIn,
 )
 from duban.web.deps import require, store
@@ -29,6 +34,7 @@ router = APIRouter(route_class=ApiRoute)
 
 Manager = Annotated[Actor, Depends(require("meeting.manage"))]
 Signer = Annotated[Actor, Depends(require("meeting.sign"))]
+PaperSigner = Annotated[Actor, Depends(require("meeting.sign_paper"))]
 MeetingId = Annotated[int, Path(ge=1, le=MAX_ID, description="联席会议 id")]
 NO_MEETING = "没有这次联席会议"
 
@@ -36,7 +42,7 @@ NO_MEETING = "没有这次联席会议"
 @router.get("/meetings", response_model=MeetingList, responses=READ_ERRORS, summary="联席会议列表")
 def list_meetings(actor: PlanViewer, session: Reader, as_of: AsOf = None) -> MeetingList:
     """Every meeting, newest first, and the rule “at least two meetings a year” for the year."""
-    check = meeting_check(session, as_of or dt.date.today())
+    check = meeting_check(session, as_of or clock.today())
     return MeetingList(items=[MeetingBrief.of(r) for r in meeting_rows(session)],
                        check=MeetingCheckOut.of(check))  # fmt: skip
 
@@ -48,7 +54,7 @@ def get_meeting(
 ) -> MeetingOut:
     """A meeting with its agenda, minutes, attendees' sign-off and decisions (each a task of the
     decisions plan ``plan``, with its status as of ``as_of``)."""
-    page = meeting_page(session, meeting_id, as_of or dt.date.today())
+    page = meeting_page(session, meeting_id, as_of or clock.today())
     if page is None:
         raise HTTPException(404, NO_MEETING)
     return MeetingOut.of(page)
@@ -98,9 +104,37 @@ def post_sign(
     return _answer(request, meeting_id)
 
 
+@router.post("/meetings/{meeting_id}/paper-signoffs", response_model=MeetingOut,
+             status_code=201, responses=WRITE_ERRORS, summary="登记纸质会签")  # fmt: skip
+def post_paper_signoff(
+    request: Request, meeting_id: MeetingId, body: PaperSignoffIn, actor: PaperSigner, _csrf: Csrf
+) -> MeetingOut:
+    """Record an attending unit's sign-off of the circulating minutes that came back on paper
+    (纸质会签): it counts like one signed on line. One with the scan of the signed page is
+    recorded on the meeting's page or with ``duban meetings sign-paper --scan``."""
+    settings = request.app.state.settings
+    entered = PaperSignoff(body.unit, body.signer, body.signed_on, body.opinion)
+    with store(request).write() as session:
+        meeting_office.record_paper_signoff(session, settings, meeting_id, entered,
+                                            actor=actor.label)  # fmt: skip
+    return _answer(request, meeting_id)
+
+
+@router.delete("/meetings/{meeting_id}", status_code=204, response_class=Response,
+               responses=WRITE_ERRORS, summary="删除误录的联席会议")  # fmt: skip
+def delete_meeting(
+    request: Request, meeting_id: MeetingId, body: DeleteIn, actor: Manager, _csrf: Csrf
+) -> Response:
+    """Delete a meeting recorded by mistake, with the reason (kept in the audit log). Refused
+    (409) once a decision is tracked as a task or an attending unit has signed."""
+    with store(request).write() as session:
+        meeting_office.delete_meeting(session, meeting_id, reason=body.reason, actor=actor.label)
+    return Response(status_code=204)
+
+
 def _answer(request: Request, meeting_id: int) -> MeetingOut:
     with store(request).read() as session:
-        page = meeting_page(session, meeting_id, dt.date.today())
+        page = meeting_page(session, meeting_id, clock.today())
         if page is None:
             raise HTTPException(404, NO_MEETING)
         return MeetingOut.of(page)

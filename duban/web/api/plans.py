@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from fastapi import APIRouter, HTTPException
 
+from duban.domain import clock
 from duban.models import Plan
 from duban.permissions import Actor
 from duban.queries import access
@@ -69,7 +68,7 @@ def get_status(
     plan = _plan(session, actor, plan_id)
     if unit is not None and access.unit_by_key(session, unit) is None:
         raise HTTPException(404, "没有这个单位")
-    status = plan_status(session, plan, as_of or dt.date.today(), unit_key=unit)
+    status = plan_status(session, plan, as_of or clock.today(), unit_key=unit)
     return PlanStatusOut.model_validate(status.to_json())
 
 
@@ -79,7 +78,7 @@ def get_task(
 ) -> TaskOut:
     """A task with its units (and the assignment ids to report on), targets and status."""
     plan = _plan(session, actor, plan_id)
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     found = access.task_detail(session, plan, number, day)
     if found is None:
         raise HTTPException(404, "该方案没有这个任务")

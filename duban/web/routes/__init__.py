@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from duban.web.routes.account import router as account
 from duban.web.routes.actions import router as actions
 from duban.web.routes.admin import router as admin
 from duban.web.routes.api import router as api
@@ -29,7 +30,7 @@ from duban.web.routes.tasks import router as tasks
 from duban.web.routes.workspace import router as workspace
 
 ROUTERS: list[APIRouter] = [
-    auth, dashboard, audit, admin, public, tasks, plans, review, workspace, api, search,
+    auth, account, dashboard, audit, admin, public, tasks, plans, review, workspace, api, search,
     ledger_export, report_export, plan_export, progress, records,
     indicator_bindings, indicators,  # bindings first: /indicators/bindings is no indicator
     meetings, reminders, actions, my_actions, extensions,

@@ -1,8 +1,9 @@
-"""督办事项 for supervisors: the list (filters: state, kind, colour, unit, task), the ladder's
-proposals under the same filters, grouped by unit or by task with counts and 50 to a page (issue /
-hold / withdraw, then back to the same page), a new action, one action (responses, history, and
-the steps: issue a held one, withdraw, close, reopen) and its numbered document. Every route
-needs ``action.issue``; the unit's side is ``my_actions``.
+"""督办事项 for supervisors: the list (filters: state, kind, colour, unit, task; most urgent
+first, 50 to a page), the ladder's proposals under the same filters, grouped by unit or by task
+with counts and 50 to a page (issue / hold / withdraw, then back to the same page), a new
+action, one action (responses, history, and the steps: issue a held one, withdraw, close,
+reopen) and its numbered document. Every route needs ``action.issue``; the unit's side is
+``my_actions``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.actions import (
     ACTION_STATE_LABELS,
     COLOUR_LABELS,
@@ -34,16 +36,18 @@ from duban.queries.action_documents import action_document
 from duban.queries.action_pages import (
     GROUPINGS,
     ProposalFilter,
+    action_list_page,
     form_choices,
     proposal_page,
+    state_counts,
     units_with_actions,
 )
-from duban.queries.actions import ActionFilter, action_for, list_actions, state_counts
+from duban.queries.actions import ActionFilter, action_for
 from duban.queries.ladder import proposals
 from duban.services import actions
 from duban.services.actions import STEPS, ActionDraft, Step
 from duban.services.ladder_actions import decide_proposal
-from duban.web.action_deps import form_day, ladder_for, published_plan
+from duban.web.action_deps import PageNumber, blank, form_day, ladder_for, published_plan
 from duban.web.deps import check_csrf, read_session, render, require, store
 from duban.web.downloads import docx_response
 from duban.web.schemas import MAX_ID, NO_NUL
@@ -56,7 +60,9 @@ LABELS = {
     "kind": {k.value: label for k, label in KIND_LABELS.items()},
     "verb": {v.value: label for v, label in VERB_WORDS.items()},
 }
-KEPT = ("plan", "state", "kind", "colour", "unit", "task", "group", "as_of", "page")
+PAGES = ("page", "list_page")
+"""The page numbers: of the proposals, of the list of actions."""
+KEPT = ("plan", "state", "kind", "colour", "unit", "task", "group", "as_of", *PAGES)
 """The list's query parameters that its links and a decision on a proposal keep."""
 
 Supervisor = Annotated[Actor, Depends(require("action.issue"))]
@@ -64,14 +70,9 @@ Reader = Annotated[Session, Depends(read_session)]
 ActionId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-def _blank(value: object) -> object:
-    """A filter left at 全部 comes as ``unit=``: no filter, not an error."""
-    return None if value == "" else value
-
-
-OptionalId = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(_blank),
+OptionalId = Annotated[Annotated[int, Field(ge=1, le=MAX_ID)] | None, BeforeValidator(blank),
                        Query()]  # fmt: skip
-OptionalDay = Annotated[dt.date | None, BeforeValidator(_blank), Query()]
+OptionalDay = Annotated[dt.date | None, BeforeValidator(blank), Query()]
 Csrf = Annotated[str, Form()]
 Text = Annotated[str, Form(max_length=20000, pattern=NO_NUL)]
 Day = Annotated[str, Form(max_length=10, pattern=NO_NUL)]
@@ -83,28 +84,29 @@ Short = Annotated[str, Query(max_length=16, pattern=NO_NUL)]
 def actions_page(
     request: Request, actor: Supervisor, session: Reader, plan: OptionalId = None,
     state: Short = "", kind: Short = "", colour: Short = "", unit: OptionalId = None,
-    task: OptionalId = None, group: Short = "", page: Annotated[int, Query(ge=1, le=MAX_ID)] = 1,
-    as_of: OptionalDay = None, done: Short = "", made: OptionalId = None,
+    task: OptionalId = None, group: Short = "", page: PageNumber = None,
+    list_page: PageNumber = None, as_of: OptionalDay = None, done: Short = "",
+    made: OptionalId = None,
 ) -> Response:  # fmt: skip
+    """``page`` pages the proposals, ``list_page`` the list of actions (50 each)."""
     _check_filters(state, kind, colour, group)
-    day, chosen = as_of or dt.date.today(), published_plan(session, plan)
-    wanted = ActionFilter(None if state in ("", "overdue") else state, colour or None, unit,
-                          task_id=task, kind=kind or None)  # fmt: skip
-    rows = list_actions(session, actor, day, wanted)
-    if state == "overdue":
-        rows = [r for r in rows if r.overdue]
+    day, chosen = as_of or clock.today(), published_plan(session, plan)
+    wanted = ActionFilter(state or None, colour or None, unit, task_id=task, kind=kind or None)
+    listed = action_list_page(session, actor, day, wanted, page=list_page or 1)
     found = proposals(session, chosen, day, ladder_for(request)) if chosen else []
     offered = proposal_page(found, ProposalFilter(colour or None, unit, task, kind or None),
-                            by=group or "unit", page=page)  # fmt: skip
+                            by=group or "unit", page=page or 1)  # fmt: skip
     filters = {"plan": plan, "state": state, "kind": kind, "colour": colour, "unit": unit,
                "task": task, "group": group, "as_of": as_of or ""}  # fmt: skip
+    at = {"page": offered.paging.page, "list_page": listed.paging.page}
     return render(
-        request, "actions.html", rows=rows, counts=state_counts(list_actions(session, actor, day)),
+        request, "actions.html", listed=listed, counts=state_counts(session, actor, day),
         offered=offered, by=group or "unit", plan=chosen, as_of=day, labels=LABELS,
         units=sorted(set(units_with_actions(session)) | set(offered.units), key=lambda u: u[1]),
         chosen=filters, done=done if done in LABELS["verb"] else "", made=made,
         link=lambda **changes: _link(filters, changes),
-        back=_link(filters, {"page": offered.page}),
+        page_href=lambda param, number: _link(filters, at | {param: number}),
+        back=_link(filters, at),
         choices=form_choices(session, chosen.id) if chosen else ([], []),
     )  # fmt: skip
 
@@ -121,7 +123,7 @@ def decide(
     """Issue, hold or withdraw one of the ladder's proposals (hold and withdraw need a reason).
     From the list (``back``: its address) it returns to the same page with the same filters."""
     check_csrf(request, csrf_token)
-    ladder, day = ladder_for(request), form_day(as_of, "截至日期") or dt.date.today()
+    ladder, day = ladder_for(request), form_day(as_of, "截至日期") or clock.today()
     due = form_day(due_on, "答复期限")
     with store(request).write() as session:
         made = decide_proposal(session, published_plan(session, plan), key, decision,
@@ -210,11 +212,11 @@ def _check_filters(state: str, kind: str, colour: str, group: str) -> None:
 
 def _link(filters: Mapping[str, Any], changes: Mapping[str, Any]) -> str:
     """The list's address with ``filters`` (only the list's own: ``KEPT``) and ``changes``;
-    page 1 and empty values are left out. A filter changed goes back to page 1."""
+    page 1 and empty values are left out. A filter changed goes back to page 1 of both lists
+    (the page numbers are not among the filters the page links with)."""
     merged = {k: v for k, v in filters.items() if k in KEPT} | dict(changes)
-    if str(merged.get("page")) == "1":
-        del merged["page"]
-    query = {k: str(v) for k, v in merged.items() if v not in ("", None)}
+    first = {k for k in PAGES if str(merged.get(k)) == "1"}
+    query = {k: str(v) for k, v in merged.items() if v not in ("", None) and k not in first}
     return "/actions" + (f"?{urlencode(query)}" if query else "")
 
 

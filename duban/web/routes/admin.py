@@ -8,7 +8,6 @@ turns into a message.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -16,6 +15,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.registry import dump_registry
 from duban.models.base import utcnow
 from duban.permissions import ROLE_LABELS, ROLES, Actor
@@ -175,7 +175,7 @@ def units_page(
 def download_registry(request: Request, actor: UnitAdmin) -> Response:
     with store(request).read() as session:
         text = dump_registry(current_registry(session))
-    name = f"units-{dt.date.today().isoformat()}.yaml"
+    name = f"units-{clock.today().isoformat()}.yaml"
     return Response(text, media_type="application/yaml; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
+from duban.models.base import utcnow
+from duban.queries.sessions import rotation_user
 from duban.services.errors import Invalid
-from duban.services.sessions import end_session, start_session
-from duban.services.users import change_own_password, sign_in_session
+from duban.services.passwords import rotate_password
+from duban.services.sessions import end_session
+from duban.services.users import sign_in_session
 from duban.web.deps import SESSION_TOKEN, check_csrf, render, store
 from duban.web.i18n import LANGUAGES
 
@@ -33,27 +37,28 @@ def login(
     check_csrf(request, csrf_token)
     max_age = request.app.state.settings.password_max_age_days
     result = sign_in_session(store(request), username.strip(), password,
-                             address=_address(request), user_agent=_user_agent(request),
-                             max_age_days=max_age)  # fmt: skip
+                             address=address_of(request), user_agent=user_agent_of(request),
+                             lifetime=_lifetime(request), max_age_days=max_age)  # fmt: skip
     if result.actor is None:
         return render(request, "login.html", 400, next=_safe_next(next), error=result.message)
     _end_own_session(request)  # a new session on sign-in: no fixation
-    if result.must_change:  # not signed in until the password is changed
-        request.session[EXPIRED] = result.actor.username
+    if result.ticket is not None:  # not signed in until the password is changed
+        request.session[TICKET] = result.ticket
         return RedirectResponse("/password", status_code=303)
     request.session[SESSION_TOKEN] = result.token
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
-EXPIRED = "expired_user"
-"""Session key: the account whose right but expired password was just given (rotation)."""
+TICKET = "rotation"
+"""Session-cookie key: the ticket of a right but expired password's sign-in (rotation). It names
+no user: the server looks it up, once, within minutes (``duban.services.sessions``)."""
 
 
 @router.get("/password")
 def password_page(request: Request) -> Response:
     """The form asking a user whose password expired for a new one."""
-    username = request.session.get(EXPIRED)
-    if not username:
+    username = _ticket_user(request)
+    if username is None:
         return RedirectResponse("/login", status_code=303)
     return render(request, "password.html", username=username, error=None)
 
@@ -67,17 +72,15 @@ def change_password(
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf_token)
-    username = request.session.get(EXPIRED)
-    if not username:
+    username, ticket = _ticket_user(request), request.session.get(TICKET)
+    if username is None or not isinstance(ticket, str):
         return RedirectResponse("/login", status_code=303)
     try:
         if new_password != confirm:
-            raise Invalid("两次输入的新密码不一致")
-        with store(request).write() as session:
-            user = change_own_password(session, username, old_password, new_password,
-                                       address=_address(request))  # fmt: skip
-            token = start_session(session, user.id, address=_address(request),
-                                  user_agent=_user_agent(request))  # fmt: skip
+            raise Invalid(MISMATCH)
+        token = rotate_password(store(request), ticket, old_password, new_password,
+                                address=address_of(request), user_agent=user_agent_of(request),
+                                lifetime=_lifetime(request))  # fmt: skip
     except Invalid as exc:
         return render(request, "password.html", 400, username=username, error=exc.message)
     request.session.clear()
@@ -85,11 +88,31 @@ def change_password(
     return RedirectResponse("/", status_code=303)
 
 
-def _address(request: Request) -> str:
+MISMATCH = "两次输入的新密码不一致"
+
+
+def _ticket_user(request: Request) -> str | None:
+    """The account the cookie's rotation ticket names while it may be used; a ticket used up
+    or too old is dropped from the cookie."""
+    ticket = request.session.get(TICKET)
+    if not isinstance(ticket, str):
+        return None
+    with store(request).read() as session:
+        username = rotation_user(session, ticket, utcnow())
+    if username is None:
+        request.session.pop(TICKET, None)
+    return username
+
+
+def _lifetime(request: Request) -> dt.timedelta:
+    return dt.timedelta(hours=request.app.state.settings.session_max_hours)
+
+
+def address_of(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _user_agent(request: Request) -> str:
+def user_agent_of(request: Request) -> str:
     return request.headers.get("user-agent", "")
 
 

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.extensions import EXTENSION_STATE_LABELS, OPEN_STATES
 from duban.permissions import Actor
 from duban.queries.extensions import ExtensionFilter, extensions_for, workspace_extensions
@@ -139,7 +140,7 @@ def _request_page(
     assignment = own_assignment(session, actor, assignment_id)
     if assignment is None:
         raise HTTPException(404, "没有这项分工，或它不属于您的单位")
-    today = dt.date.today()
+    today = clock.today()
     x = workspace_extensions(session, [assignment.id], today)[assignment.id]
     return render(
         request, "extension_form.html", status, a=assignment, task=assignment.task,
@@ -158,7 +159,7 @@ def _queue_page(
     return render(
         request, "extensions.html", status, rows=rows, total=total, states=STATES,
         filters=FILTERS, chosen=wanted.state or "", done=done if done in DONE else "",
-        today=dt.date.today(), open_states={s.value for s in OPEN_STATES}, failed=failed,
+        today=clock.today(), open_states={s.value for s in OPEN_STATES}, failed=failed,
         error=error, values=values or {},
     )  # fmt: skip
 

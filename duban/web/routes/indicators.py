@@ -8,13 +8,14 @@ same as one that does not exist.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.indicators import current_school_year
 from duban.domain.records import Field, RecordKind, school_year_label
 from duban.exchange.records_xlsx import write_csv
@@ -30,6 +31,7 @@ from duban.queries.indicator_views import (
     visible_scopes,
 )
 from duban.queries.indicators import IndicatorValue, Scope, UnknownScope, indicator
+from duban.queries.paging import paging
 from duban.services.records import FIRST_YEAR
 from duban.web.deps import read_session, render, require
 from duban.web.downloads import download
@@ -66,7 +68,7 @@ def cell(value: object) -> str:
 
 
 def _years(chosen: int) -> list[int]:
-    latest = current_school_year(dt.date.today())
+    latest = current_school_year(clock.today())
     return sorted({chosen, *range(latest, latest - _YEARS_SHOWN, -1)}, reverse=True)
 
 
@@ -88,7 +90,7 @@ def _known(key: str) -> None:
 def indicators_page(
     request: Request, actor: Viewer, session: Reader, year: Year = None, scope: ScopeKey = None
 ) -> Response:
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     chosen = _scope(session, actor, scope)
     return render(
         request, "indicators.html", year=when, years=_years(when), year_label=school_year_label,
@@ -103,7 +105,7 @@ def drill_down_page(
     scope: ScopeKey = None, page: PageNo = 1,
 ) -> Response:  # fmt: skip
     _known(key)
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     chosen = _scope(session, actor, scope)
     rows = may_see_rows(session, actor)
     found = drill_page(session, key, when, chosen, limit=PAGE_SIZE,
@@ -112,13 +114,14 @@ def drill_down_page(
         request, "indicator.html", line=indicator_line(session, key, when, chosen),
         kind=record_kind(indicator(key)), year=when, years=_years(when),
         year_label=school_year_label, scope=chosen, scopes=visible_scopes(session, actor),
-        found=found, page=page, pages=_pages(found.total if found else 0), shown=shown,
-        cell=cell,
+        found=found, paging=paging(found.total if found else 0, page, PAGE_SIZE), shown=shown,
+        cell=cell, page_href=lambda _, n: _drill_href(key, chosen, when, n),
     )  # fmt: skip
 
 
-def _pages(total: int) -> int:
-    return max(1, -(-total // PAGE_SIZE))
+def _drill_href(key: str, scope: Scope, year: int, page: int) -> str:
+    """The address of page ``page`` of the rows behind ``key``'s figure for ``scope``, ``year``."""
+    return f"/indicators/{key}?" + urlencode({"scope": scope.key, "year": year, "page": page})
 
 
 @router.get("/indicators/{key}/rows.csv")
@@ -127,7 +130,7 @@ def rows_csv(
     scope: ScopeKey = None,
 ) -> Response:  # fmt: skip
     _known(key)
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     chosen = _scope(session, actor, scope)
     if not may_see_rows(session, actor):
         raise HTTPException(404, "明细只对学校本身和市级督导人员开放")

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.exchange.ledger_xlsx import write_ledger
 from duban.models import Plan, Unit
 from duban.permissions import Actor
@@ -45,7 +46,7 @@ def ledger_xlsx(
     unit: Annotated[str | None, Query(max_length=64)] = None,
     per_unit: bool = False,
 ) -> Response:
-    chosen, day = published_plan(session, plan), as_of or dt.date.today()
+    chosen, day = published_plan(session, plan), as_of or clock.today()
     key = _known_unit(session, unit) if unit else None
     found = ledger(session, chosen, day, unit_key=key)
     return _download(write_ledger(found, per_unit=per_unit), day, found.unit)
@@ -58,7 +59,7 @@ def my_ledger_xlsx(
     plan: PlanId = None,
     as_of: AsOf = None,
 ) -> Response:
-    chosen, day = published_plan(session, plan), as_of or dt.date.today()
+    chosen, day = published_plan(session, plan), as_of or clock.today()
     unit = session.get(Unit, actor.unit_id) if actor.unit_id is not None else None
     if unit is None:
         raise HTTPException(403, "您的账号没有所属单位，不能导出本单位台账")

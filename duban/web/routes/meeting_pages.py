@@ -7,7 +7,6 @@ refused keeps what the user typed and the page says why, with status 400.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -15,6 +14,7 @@ from fastapi import HTTPException, Request
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.choices import STATUS_LABELS
 from duban.domain.meetings import MEETING_STATE_LABELS, proposed_agenda
 from duban.models import Meeting
@@ -26,7 +26,7 @@ from duban.queries.meetings import (
     meeting_page,
     meeting_rows,
 )
-from duban.services.errors import Invalid
+from duban.services.dates import required_day
 from duban.services.meetings import MeetingInput
 from duban.web.deps import render
 
@@ -45,26 +45,9 @@ def split_units(text: str) -> list[str]:
     return [name.strip() for name in _SPLIT.split(text) if name.strip()]
 
 
-def parse_day(value: str, what: str, *, required: bool = True) -> dt.date | None:
-    """A date as the form sends it (YYYY-MM-DD); empty is ``None`` unless ``required``."""
-    text = value.strip()
-    if not text:
-        if required:
-            raise Invalid(f"请填写{what}")
-        return None
-    try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(f"{what}“{text[:10]}”无效，应为 年-月-日（如 2021-09-10）") from None
-    if day.year < 1990:
-        raise Invalid(f"{what} {day.isoformat()} 不合理")
-    return day
-
-
 def meeting_input(values: dict[str, str]) -> MeetingInput:
     """The meeting form's values as the service takes them."""
-    held_on = parse_day(values["held_on"], "会议日期")
-    assert held_on is not None
+    held_on = required_day(values["held_on"], "会议日期")
     agenda = [line.strip() for line in values["agenda"].splitlines() if line.strip()]
     return MeetingInput(held_on, values["convener"], split_units(values["attendees"]),
                         values["place"], values["number"], agenda, values["minutes"])  # fmt: skip
@@ -84,7 +67,7 @@ def list_page(
     values: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     """/meetings: the yearly rule, the meetings, the draft agenda and the form to record one."""
-    today = dt.date.today()
+    today = clock.today()
     groups = agenda_draft(session, today)
     proposed = "\n".join(proposed_agenda(groups))
     fresh = dict.fromkeys(MEETING_FIELDS, "") | {"held_on": today.isoformat(), "agenda": proposed}
@@ -100,7 +83,7 @@ def detail_page(
     failed: str | None = None, error: str | None = None, values: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
     """/meetings/{id}; after a refusal, the ``failed`` form with ``values`` and ``error``."""
-    page = meeting_page(session, meeting_id, dt.date.today())
+    page = meeting_page(session, meeting_id, clock.today())
     if page is None:
         raise HTTPException(404, f"没有编号为 {meeting_id} 的联席会议")
     own = next((a for a in page.attendees if a.unit_id == actor.unit_id), None)
@@ -120,7 +103,7 @@ def _fresh_forms(page: MeetingPage) -> dict[str, dict[str, Any]]:
         "edit": meeting_values(page.meeting, attendees),
         "decision": {"text": "", "leads": "", "coops": "", "deadline": "", "title": ""},
         "sign": {"opinion": ""},
-        "paper": {"unit": "", "signer": "", "signed_on": dt.date.today().isoformat(),
+        "paper": {"unit": "", "signer": "", "signed_on": clock.today().isoformat(),
                   "opinion": ""},
         "delete": {"reason": ""},
         "files": {},

@@ -23,6 +23,7 @@ from duban.exchange.minutes_docx import minutes_docx
 from duban.permissions import Actor
 from duban.queries.meetings import meeting_file, minutes_of
 from duban.services import meeting_office, meetings
+from duban.services.dates import parse_day
 from duban.services.drafts import Upload
 from duban.services.errors import Invalid
 from duban.services.evidence import evidence_path
@@ -30,13 +31,7 @@ from duban.services.meeting_office import PaperSignoff
 from duban.services.meetings import DecisionInput
 from duban.web.deps import check_csrf, read_session, require, store
 from duban.web.downloads import docx_response
-from duban.web.routes.meeting_pages import (
-    detail_page,
-    list_page,
-    meeting_input,
-    parse_day,
-    split_units,
-)
+from duban.web.routes.meeting_pages import detail_page, list_page, meeting_input, split_units
 from duban.web.schemas import MAX_ID, NO_NUL
 
 router = APIRouter()
@@ -117,7 +112,7 @@ def decide(
     check_csrf(request, csrf_token)
     values = {"text": text, "leads": leads, "coops": coops, "title": title, "deadline": deadline}
     try:
-        day = parse_day(deadline, "完成时限", required=False)
+        day = parse_day(deadline, "完成时限")
         entered = DecisionInput(text, split_units(leads), split_units(coops), day, title)
         with store(request).write() as session:
             meetings.add_decision(session, meeting_id, entered, actor=actor.label)
@@ -180,19 +175,9 @@ def sign_on_paper(
     check_csrf(request, _field(form, "csrf_token"))
     settings = request.app.state.settings
     values = {k: _field(form, k) for k in ("unit", "signer", "signed_on", "opinion")}
+    entered = PaperSignoff(values["unit"], values["signer"], values["signed_on"],
+                           values["opinion"], _scan(form, settings.evidence_max_bytes))  # fmt: skip
     try:
-        unit = values["unit"].strip()[:100]
-        if not unit:
-            raise Invalid("请选择会签单位")
-        day = parse_day(values["signed_on"], "会签日期")
-        assert day is not None
-        entered = PaperSignoff(
-            int(unit) if unit.isdigit() else unit,
-            values["signer"],
-            day,
-            values["opinion"],
-            _scan(form, settings.evidence_max_bytes),
-        )
         with store(request).write() as session:
             meeting_office.record_paper_signoff(session, settings, meeting_id, entered,
                                                 actor=actor.label)  # fmt: skip

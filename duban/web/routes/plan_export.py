@@ -11,13 +11,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.exchange.plan_files import plan_docx, plan_xlsx
 from duban.exchange.quality_docx import quality_docx
 from duban.models import Plan
@@ -65,7 +65,7 @@ def quality_report_docx(
 ) -> Response:
     chosen = _reported_plan(session, plan)
     try:
-        found = quality_report(session, chosen, year or dt.date.today().year,
+        found = quality_report(session, chosen, year or clock.today().year,
                                school_key=school.strip() or None)  # fmt: skip
     except QualityRefused as exc:
         raise HTTPException(404 if exc.missing else 400, exc.message) from None

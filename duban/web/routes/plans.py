@@ -16,6 +16,7 @@ from duban.permissions import Actor
 from duban.plandoc.readers import MAX_BYTES
 from duban.queries.plan_review import plan_review, plan_rows
 from duban.services import plan_review as review
+from duban.services.dates import parse_day
 from duban.services.errors import Invalid
 from duban.services.plans import import_plan, publish_plan
 from duban.services.upload_checks import upload_name
@@ -64,7 +65,7 @@ _TOO_BIG = f"文件过大，上限 {MAX_BYTES // 2**20} MB，未导入任何内�
 def _import(request: Request, actor: Actor, data: bytes, filename: str, effective: str) -> Response:
     try:
         name = upload_name(filename, "方案文件")
-        day = review.parse_day(effective, "生效日期")
+        day = parse_day(effective, "生效日期")
         with store(request).write() as session:
             result = import_plan(session, data, name, effective=day, actor=actor.label)
             plan_id, created = result.plan.id, result.created

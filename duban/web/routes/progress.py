@@ -8,7 +8,6 @@ every problem is shown by sheet, row and column with nothing saved.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
@@ -17,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.exchange.errors import ExchangeError, Problem
 from duban.exchange.progress_read import read_progress
 from duban.exchange.progress_xlsx import write_progress
@@ -52,7 +52,7 @@ def download_workbook(
         plan = session.get(Plan, plan_id)
         if unit is None or plan is None or plan_id not in dict(unit_plans(session, unit.id)):
             raise HTTPException(404, f"本单位在编号为 {plan_id} 的方案中没有任务")
-        sheet = progress_sheet(session, unit, plan, dt.date.today())
+        sheet = progress_sheet(session, unit, plan, clock.today())
     name = f"{sheet.unit_name}{sheet.period_label}进展填报表.xlsx"
     return xlsx_response(write_progress(sheet), name)
 

@@ -7,13 +7,13 @@ figures or narratives, status reasons (they quote reports), or who did what.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.choices import STATUS_LABELS, Status
 from duban.models import Plan
 from duban.queries.dashboard import ORDER, published_plans
@@ -27,7 +27,7 @@ router = APIRouter()
 def public_page(request: Request, plan: Annotated[int | None, Query(ge=1)] = None) -> Response:
     if not request.app.state.settings.public_page:
         raise HTTPException(404, "未找到该页面")
-    today = dt.date.today()
+    today = clock.today()
     with store(request).read() as session:
         plans = published_plans(session)
         chosen = session.get(Plan, plan if plan is not None else plans[-1][0]) if plans else None

@@ -9,7 +9,6 @@ column, nothing saved) and stored all or nothing by ``services.records.replace_r
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Annotated
@@ -21,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.domain.records import RecordKind, school_year_label
 from duban.exchange.errors import ExchangeError, Problem
 from duban.exchange.records_xlsx import read_records, write_csv, write_template
@@ -62,7 +62,7 @@ class KindLine:
 
 
 def _years(chosen: int) -> list[int]:
-    latest = current_school_year(dt.date.today())
+    latest = current_school_year(clock.today())
     return sorted({chosen, *range(latest, latest - _YEARS_SHOWN, -1)}, reverse=True)
 
 
@@ -82,7 +82,7 @@ def _own_school(session: Session, actor: Actor) -> Unit:
 
 @router.get("/my/data")
 def data_page(request: Request, actor: Submitter, session: Reader, year: Year = None) -> Response:
-    return _page(request, actor, session, year or current_school_year(dt.date.today()),
+    return _page(request, actor, session, year or current_school_year(clock.today()),
                  result=_result(request))  # fmt: skip
 
 
@@ -91,7 +91,7 @@ def template_download(
     request: Request, kind: KindKey, actor: Submitter, session: Reader, year: Year = None
 ) -> Response:
     chosen, school = _kind(kind), _own_school(session, actor)
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     data = write_template(chosen, school_name=school.name, year=when)
     name = f"{school.name}{school_year_label(when)}{chosen.label}数据模板.xlsx"
     return xlsx_response(data, name, fallback=f"{chosen.key}-{when}.xlsx")
@@ -102,7 +102,7 @@ def csv_download(
     request: Request, kind: KindKey, actor: Submitter, session: Reader, year: Year = None
 ) -> Response:
     chosen, school = _kind(kind), _own_school(session, actor)
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     data = write_csv(chosen, record_rows(session, actor, chosen.key, school.id, when))
     name = f"{school.name}{school_year_label(when)}{chosen.label}数据.csv"
     return download(data, name, "text/csv; charset=utf-8", fallback=f"{chosen.key}-{when}.csv")
@@ -159,7 +159,7 @@ _NOT_SCHOOL = "本单位不是学校：学校数据由各职业学校上传，�
 def _year(text: str) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) == 4):
         return None
-    return int(text) if FIRST_YEAR <= int(text) <= dt.date.today().year else None
+    return int(text) if FIRST_YEAR <= int(text) <= clock.today().year else None
 
 
 def _result(request: Request) -> dict[str, object] | None:
@@ -183,7 +183,7 @@ def _refused_sync(
     request: Request, actor: Actor, year: int | None, problems: list[Problem], status: int
 ) -> Response:
     with store(request).read() as session:
-        return _page(request, actor, session, year or current_school_year(dt.date.today()),
+        return _page(request, actor, session, year or current_school_year(clock.today()),
                      problems=problems, status=status)  # fmt: skip
 
 
@@ -206,7 +206,7 @@ def _page(
 
 @router.get("/data")
 def overview(request: Request, actor: Overseer, session: Reader, year: Year = None) -> Response:
-    when = year or current_school_year(dt.date.today())
+    when = year or current_school_year(clock.today())
     kinds = record_kinds()
     labels = {key: kind.label for key, kind in kinds.items()}
     return render(

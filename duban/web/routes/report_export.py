@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from duban.domain import clock
 from duban.exchange.supervision_docx import supervision_docx
 from duban.models import Plan
 from duban.permissions import Actor
@@ -33,7 +34,7 @@ def supervision_report_docx(
     as_of: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     chosen = _published_plan(session, plan)
-    day = as_of or dt.date.today()
+    day = as_of or clock.today()
     data = supervision_docx(supervision_report(session, chosen, day))
     return docx_response(data, f"督导报告_{day.isoformat()}.docx")
 

@@ -7,20 +7,21 @@ answered 404 like a missing one, before anything is read from the form or writte
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.responses import FileResponse, RedirectResponse
 from sqlalchemy.orm import Session
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.responses import Response
 
 from duban.config import Settings
+from duban.domain import clock
 from duban.domain.choices import CLAIMED_LABELS, REPORT_STATE_LABELS, STATUS_LABELS
 from duban.permissions import Actor
-from duban.queries.actions import ActionFilter, list_actions
+from duban.queries.action_pages import action_list_page, state_counts
+from duban.queries.actions import ActionFilter
 from duban.queries.extensions import workspace_extensions
 from duban.queries.meetings import to_sign
 from duban.queries.records import actor_school
@@ -32,12 +33,14 @@ from duban.queries.workspace import (
     report_form,
     workspace,
 )
-from duban.services.drafts import ReportInput, Upload, edit_draft, file_report
+from duban.services.drafts import ReportInput, edit_draft, file_report
 from duban.services.errors import Conflict, Invalid, NotFound
 from duban.services.evidence import evidence_path
+from duban.web.action_deps import PageNumber
 from duban.web.deps import check_csrf, read_session, render, require, signed_in, store
 from duban.web.routes.actions import LABELS as ACTION_LABELS
 from duban.web.schemas import MAX_ID
+from duban.web.uploads import MAX_FILES, files_of
 
 router = APIRouter()
 
@@ -48,7 +51,6 @@ LABELS = {
     "role": {"lead": "责任", "coop": "配合"},
 }
 _EMPTY: dict[str, Any] = {"claimed": "", "narrative": "", "late_reason": "", "figures": {}}
-MAX_FILES = 20
 MAX_TEXT = 20000
 MAX_FIGURE = 1e12
 
@@ -66,16 +68,21 @@ Form = Annotated[FormData, Depends(form_data)]
 
 
 @router.get("/my")
-def my_page(request: Request, actor: Submitter, session: Reader) -> Response:
+def my_page(
+    request: Request, actor: Submitter, session: Reader, page: PageNumber = None
+) -> Response:
+    """``page`` pages the unit's 督办事项 (most urgent first, 50 to a page)."""
     sent = request.query_params.get("sent")
-    board = workspace(session, actor, dt.date.today())
+    board = workspace(session, actor, clock.today())
     school = actor_school(session, actor) is not None
     signing = to_sign(session, actor)
-    actions = list_actions(session, actor, board.today, ActionFilter())  # own unit's, issued
+    actions = action_list_page(session, actor, board.today, ActionFilter(), page=page or 1)
+    waiting = state_counts(session, actor, board.today).get("open", 0)
     ids = [i.assignment_id for i in board.items]
     extensions = workspace_extensions(session, ids, board.today)  # 延期申请, per assignment
     return render(request, "my.html", ws=board, labels=LABELS, sent=sent, school=school,
-                  signing=signing, actions=actions, action_labels=ACTION_LABELS,
+                  signing=signing, actions=actions, waiting=waiting, action_labels=ACTION_LABELS,
+                  page_href=lambda _, n: "/my" if n == 1 else f"/my?page={n}",
                   extensions=extensions)  # fmt: skip
 
 
@@ -97,7 +104,7 @@ def post_report(request: Request, assignment_id: Id, actor: Submitter, form: For
                 raise NotFound(f"没有编号为 {assignment_id} 的分工")
             entered = _report_input(form)
             draft = _text(form, "action") == "draft"
-            uploads = _uploads(form, settings)
+            uploads = files_of(form.getlist("evidence"), settings.evidence_max_bytes)
             report = file_report(session, settings, assignment_id, entered, uploads, draft=draft,
                                  actor=actor.label)  # fmt: skip
             report_id = report.id
@@ -128,8 +135,9 @@ def post_draft(request: Request, report_id: Id, actor: Submitter, form: Form) ->
             assignment_id = report.assignment_id
             entered, version = _report_input(form), _version(form)
             send = _text(form, "action") == "submit"
-            edit_draft(session, settings, report_id, entered, _uploads(form, settings),
-                       expected_version=version, send=send, actor=actor.label)  # fmt: skip
+            uploads = files_of(form.getlist("evidence"), settings.evidence_max_bytes)
+            edit_draft(session, settings, report_id, entered, uploads, expected_version=version,
+                       send=send, actor=actor.label)  # fmt: skip
     except Invalid as exc:
         return _refill(request, actor, assignment_id, exc, entered, report_id)
     if send:
@@ -152,7 +160,7 @@ def download_evidence(
 
 
 def _form(session: Session, actor: Actor, assignment_id: int, draft: Any = None) -> ReportForm:
-    form = report_form(session, actor, assignment_id, dt.date.today(), draft)
+    form = report_form(session, actor, assignment_id, clock.today(), draft)
     if form is None:
         raise HTTPException(404, f"没有编号为 {assignment_id} 的分工")
     return form
@@ -239,15 +247,3 @@ def _version(form: FormData) -> int:
         return int(_text(form, "version"))
     except ValueError:
         raise Invalid("表单缺少版本号，请刷新页面后重试") from None
-
-
-def _uploads(form: FormData, settings: Settings) -> list[Upload]:
-    """The chosen files, each read up to one byte past the limit (the size check needs no more)."""
-    limit = settings.evidence_max_bytes
-    out = []
-    for item in form.getlist("evidence"):
-        if isinstance(item, UploadFile) and item.filename:
-            data = item.file.read(limit + 1)
-            size = item.size if item.size is not None else len(data)
-            out.append(Upload(item.filename.replace("\x00", ""), data, size))
-    return out
