@@ -31,23 +31,25 @@ from duban.services.users import (
     verify_sign_in,
 )
 
+MISMATCH = "两次输入的新密码不一致"
 WRONG = "原密码不正确"
 SAME = "新密码不能与原密码相同"
 TICKET_GONE = "设置新密码的页面已过期，请重新登录"
 
 
 def change_own_password(
-    store: Store, username: str, old: str, new: str, *, address: str, keep: str
+    store: Store, username: str, old: str, new: str, *, confirm: str, address: str, keep: str
 ) -> None:
-    """The account page: ``username`` replaces their password; every session of theirs but
-    ``keep`` (the token of the one the change is made from) ends."""
-    with _checked_change(store, username, old, new, address=address, keep=keep):
+    """The account page: ``username`` replaces their password (typed twice: ``new`` and
+    ``confirm``); every session of theirs but ``keep`` (the token of the one the change is made
+    from) ends."""
+    with _checked_change(store, username, old, new, confirm, address=address, keep=keep):
         pass
 
 
 def rotate_password(
-    store: Store, ticket: str, old: str, new: str, *, address: str, user_agent: str,
-    lifetime: dt.timedelta,
+    store: Store, ticket: str, old: str, new: str, *, confirm: str, address: str,
+    user_agent: str, lifetime: dt.timedelta,
 ) -> str:  # fmt: skip
     """After a sign-in with an expired password: the account ``ticket`` names replaces its
     password; the ticket is used up and the session the user goes on with starts in the same
@@ -56,7 +58,7 @@ def rotate_password(
         username = rotation_user(session, ticket, utcnow())
     if username is None:
         raise Invalid(TICKET_GONE)
-    with _checked_change(store, username, old, new, address=address) as (session, user):
+    with _checked_change(store, username, old, new, confirm, address=address) as (session, user):
         if not sessions.use_rotation(session, ticket, user.id):
             raise Invalid(TICKET_GONE)  # used meanwhile: nothing changes
         return sessions.start_session(session, user.id, address=address,
@@ -65,11 +67,14 @@ def rotate_password(
 
 @contextmanager
 def _checked_change(
-    store: Store, username: str, old: str, new: str, *, address: str, keep: str | None = None
-) -> Iterator[tuple[Session, User]]:
-    """Check the new password, then the old one (see the module docstring); with both right,
-    set the new one and hand the write transaction on. A wrong old password raises Invalid
-    after its attempt is committed."""
+    store: Store, username: str, old: str, new: str, confirm: str, *, address: str,
+    keep: str | None = None,
+) -> Iterator[tuple[Session, User]]:  # fmt: skip
+    """Check the new password (typed the same twice), then the old one (see the module
+    docstring); with both right, set the new one and hand the write transaction on. A wrong old
+    password raises Invalid after its attempt is committed."""
+    if new != confirm:
+        raise Invalid(MISMATCH)
     check_password(new)
     if new == old:
         raise Invalid(SAME)

@@ -163,7 +163,7 @@ def test_changing_ones_own_password_checks_the_old_one_and_refuses_the_same(
     accounts: Store,
 ) -> None:
     def change(old: str, new: str) -> None:
-        change_own_password(accounts, "alice", old, new, address="a", keep="")
+        change_own_password(accounts, "alice", old, new, confirm=new, address="a", keep="")
 
     with pytest.raises(Invalid, match="原密码不正确"):
         change("wrong-pass", "new-pass-123")

@@ -12,7 +12,7 @@ from duban.permissions import Actor
 from duban.services.errors import Invalid
 from duban.services.passwords import change_own_password
 from duban.web.deps import SESSION_TOKEN, check_csrf, render, signed_in, store
-from duban.web.routes.auth import MISMATCH, address_of
+from duban.web.routes.auth import address_of
 
 router = APIRouter()
 
@@ -34,10 +34,8 @@ def change_password(
     session of the user ends, this one goes on."""
     check_csrf(request, csrf_token)
     try:
-        if new_password != confirm:
-            raise Invalid(MISMATCH)
         change_own_password(store(request), actor.username, current_password, new_password,
-                            address=address_of(request),
+                            confirm=confirm, address=address_of(request),
                             keep=request.session.get(SESSION_TOKEN, ""))  # fmt: skip
     except Invalid as exc:
         return render(request, "account_password.html", 400, done=False, error=exc.message)

@@ -76,19 +76,15 @@ def change_password(
     if username is None or not isinstance(ticket, str):
         return RedirectResponse("/login", status_code=303)
     try:
-        if new_password != confirm:
-            raise Invalid(MISMATCH)
         token = rotate_password(store(request), ticket, old_password, new_password,
-                                address=address_of(request), user_agent=user_agent_of(request),
+                                confirm=confirm, address=address_of(request),
+                                user_agent=user_agent_of(request),
                                 lifetime=_lifetime(request))  # fmt: skip
     except Invalid as exc:
         return render(request, "password.html", 400, username=username, error=exc.message)
     request.session.clear()
     request.session[SESSION_TOKEN] = token
     return RedirectResponse("/", status_code=303)
-
-
-MISMATCH = "两次输入的新密码不一致"
 
 
 def _ticket_user(request: Request) -> str | None:
