@@ -49,7 +49,7 @@ from duban.web.api.common import (
 )
 from duban.web.deps import require, store
 from duban.web.schemas import MAX_ID, NO_NUL
-from duban.web.uploads import files_of
+from duban.web.uploads import MAX_FILES, files_of
 
 router = APIRouter(route_class=ApiRoute)
 
@@ -57,7 +57,6 @@ Supervisor = Annotated[Actor, Depends(require("action.issue"))]
 Responder = Annotated[Actor, Depends(require("action.respond"))]
 ActionId = Annotated[int, Path(ge=1, le=MAX_ID, description="督办事项 id")]
 NO_ACTION = "没有这项督办事项，或您无权查看"
-MAX_FILES = 20
 
 
 @router.get("/actions", response_model=ActionList, responses=READ_ERRORS, summary="督办事项列表")
